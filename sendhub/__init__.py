@@ -1,0 +1,1 @@
+"""sendhub: support on time for children and young people with SEND."""
