@@ -1,0 +1,40 @@
+"""National Curriculum year from date of birth, with England's 1 September cut-off.
+
+A child born between 1 September and 31 August the following year is in one cohort. A child
+starts Reception in the September after their fourth birthday, and Year 1 a year later.
+"""
+
+from datetime import date
+
+
+def academic_year_start(on: date) -> int:
+    """The calendar year in which the academic year containing `on` began (1 September)."""
+    return on.year if on.month >= 9 else on.year - 1
+
+
+def national_curriculum_year(date_of_birth: date, on: date) -> int:
+    """Year group on `on`: 0 is Reception, negative is before Reception (-1 nursery), 14+ beyond Year 13.
+
+    Chronological, as schools use it: a child kept back a year is still placed by age here.
+    """
+    cohort = academic_year_start(date_of_birth)  # children born Sep..Aug share this
+    return academic_year_start(on) - cohort - 5
+
+
+def describe_year(year: int) -> str:
+    if year <= -2:
+        return "Early years (under 3)"
+    if year == -1:
+        return "Nursery"
+    if year == 0:
+        return "Reception"
+    if year <= 13:
+        return f"Year {year}"
+    return "Post-19" if year >= 14 else f"Year {year}"
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
