@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "sendhub.audit",
     "sendhub.clock",
     "sendhub.waits",
+    "sendhub.plans",
+    "sendhub.assessments",
     "sendhub.demo",
     "sendhub.web",
 ]
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sendhub.web.context_processors.service",
+                "sendhub.web.context_processors.navigation",
             ],
         },
     },
@@ -105,6 +108,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the dev server and the task worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}

@@ -4,7 +4,7 @@ A child born between 1 September and 31 August the following year is in one coho
 starts Reception in the September after their fourth birthday, and Year 1 a year later.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 
 def academic_year_start(on: date) -> int:
@@ -38,3 +38,16 @@ def age_on(date_of_birth: date, on: date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def years_before(on: date, years: int) -> date:
+    """The same day `years` earlier; 29 February falls back to 28 February."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def birth_dates_for_ages(on: date, youngest: int, oldest: int) -> tuple[date, date]:
+    """The earliest and latest dates of birth of people aged youngest..oldest (inclusive) on `on`."""
+    return years_before(on, oldest + 1) + timedelta(days=1), years_before(on, youngest)

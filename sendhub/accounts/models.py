@@ -1,0 +1,105 @@
+"""People who sign in, and the role that decides what they may see."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    FAMILY = "family", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    CASEWORKER = "caseworker", "SEND caseworker"
+    TEAM_MANAGER = "team_manager", "SEND team manager"
+    HEALTH_PROFESSIONAL = "health_professional", "Health professional"
+    SOCIAL_CARE = "social_care", "Social care professional"
+    SENCO = "senco", "SENCO"
+    QA_OFFICER = "qa_officer", "Quality assurance officer"
+    PARTNERSHIP_LEADER = "partnership_leader", "Partnership leader"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that see children's records as part of their job: they must use two-factor sign-in.
+STAFF_ROLES = frozenset(Role) - {Role.FAMILY, Role.YOUNG_PERSON}
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("Enter an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="Employer: the local authority for caseworkers, the school for a SENCO, the provider for a therapist",
+    )
+    teams = models.ManyToManyField("organisations.Team", blank=True, related_name="members")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can use the support staff admin site")
+    date_joined = models.DateTimeField(default=timezone.now)
+    failed_sign_ins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="integration")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… for {self.user.email}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return "sh_" + secrets.token_urlsafe(32)

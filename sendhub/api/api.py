@@ -1,0 +1,179 @@
+"""The integration API. Every operation starts from the caller's scoped queryset and is audited."""
+
+import rules
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from ninja import NinjaAPI, Query, Router
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from sendhub.accounts.services import user_for_token
+from sendhub.audit.selectors import record_history
+from sendhub.organisations.models import Organisation, OrganisationKind
+from sendhub.people import services as people_services
+from sendhub.people.models import Child
+from sendhub.people.selectors import children_visible_to, search_children
+from sendhub.web.child_access import get_child_or_404
+
+from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut
+
+PAGE_SIZE = 100
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="sendhub API",
+    version="1",
+    description="Integration API for a local area SEND partnership. Authenticate with `Authorization: Bearer <token>`;"
+    " `sendhub token EMAIL` issues one. A caller sees only what its user may see.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+COMMON = {401: ErrorOut}
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request, exc):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        field = ".".join(str(part) for part in item.get("loc", [])[1:]) or "__all__"
+        errors.setdefault(field, []).append(item.get("msg", "Invalid value"))
+    return api.create_response(request, {"detail": "The request is not valid", "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(request, {"detail": "Give a valid API token: Authorization: Bearer <token>", "errors": {}},
+                               status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found", "errors": {}}, status=404)
+
+
+def _service_errors(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {"detail": "The request is not valid", "errors": error.message_dict}
+    return {"detail": " ".join(error.messages), "errors": {"__all__": error.messages}}
+
+
+def _child_out(child: Child) -> dict:
+    return {
+        "id": child.pk, "given_name": child.given_name, "family_name": child.family_name,
+        "preferred_name": child.preferred_name, "date_of_birth": child.date_of_birth,
+        "nhs_number": child.nhs_number, "upn": child.upn, "year_group": child.year_group(),
+        "primary_need": child.primary_need, "secondary_need": child.secondary_need,
+        "local_authority": child.local_authority.name,
+        "setting_urn": child.setting.urn if child.setting else None,
+        "setting_name": child.setting.name if child.setting else None,
+        "child_in_need": child.child_in_need, "looked_after": child.looked_after,
+        "child_protection": child.child_protection, "version": child.version,
+    }
+
+
+def _details(payload: ChildIn, local_authority_id: int) -> people_services.ChildDetails:
+    setting_id = None
+    if payload.setting_urn is not None:
+        setting = Organisation.objects.filter(urn=payload.setting_urn, kind=OrganisationKind.SCHOOL).first()
+        if setting is None:
+            raise ValidationError({"setting_urn": "No school or setting has this URN"})
+        setting_id = setting.pk
+    data = payload.dict(exclude={"setting_urn", "version"})
+    return people_services.ChildDetails(**data, local_authority_id=local_authority_id, setting_id=setting_id)
+
+
+me_router = Router(tags=["you"])
+children_router = Router(tags=["children"])
+
+
+@me_router.get("", response={200: MeOut, **COMMON}, summary="The account the token belongs to")
+def me(request):
+    user = request.user
+    return 200, {"email": user.email, "full_name": user.full_name, "role": user.role,
+                 "organisation": user.organisation.name if user.organisation else None}
+
+
+@children_router.get("", response={200: ChildPage, 403: ErrorOut, **COMMON}, summary="Children you may see")
+def list_children(request, q: str = "", page: int = Query(1, ge=1)):
+    if not rules.has_perm("people.view_child_list", request.user):
+        return 403, {"detail": "Your role cannot list children", "errors": {}}
+    queryset = search_children(children_visible_to(request.user), q).select_related("local_authority", "setting")
+    paginator = Paginator(queryset.order_by("family_name", "given_name", "pk"), PAGE_SIZE)
+    current = paginator.get_page(page)
+    return 200, {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+                 "items": [_child_out(child) for child in current.object_list]}
+
+
+@children_router.post("", response={201: ChildOut, 403: ErrorOut, 422: ErrorOut, **COMMON}, summary="Record a child")
+def create_child(request, payload: ChildIn):
+    if not rules.has_perm("people.add_child", request.user):
+        return 403, {"detail": "Only a local authority caseworker can record a child", "errors": {}}
+    try:
+        child = people_services.register_child(
+            actor=request.user, details=_details(payload, request.user.organisation_id), request=request)
+    except ValidationError as error:
+        return 422, _service_errors(error)
+    return 201, _child_out(child)
+
+
+@children_router.get("/{int:child_id}", response={200: ChildOut, 404: ErrorOut, **COMMON}, summary="One child")
+def get_child(request, child_id: int):
+    return 200, _child_out(get_child_or_404(request, child_id, audit_summary="Read the child's record"))
+
+
+@children_router.put(
+    "/{int:child_id}",
+    response={200: ChildOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, **COMMON},
+    summary="Change a child's details",
+    description="Send the `version` you read; if someone changed the record since, you get 409 and nothing is saved.",
+)
+def update_child(request, child_id: int, payload: ChildUpdateIn):
+    child = get_child_or_404(request, child_id, audit_summary="Read the child's record to change it")
+    if not rules.has_perm("people.change_child", request.user, child):
+        return 403, {"detail": "You cannot change this child's details", "errors": {}}
+    try:
+        updated = people_services.update_child(
+            actor=request.user, child=child, details=_details(payload, child.local_authority_id),
+            expected_version=payload.version, request=request)
+    except people_services.ConcurrentEditError as conflict:
+        return 409, {"detail": str(conflict), "errors": {}}
+    except ValidationError as error:
+        return 422, _service_errors(error)
+    return 200, _child_out(Child.objects.select_related("local_authority", "setting").get(pk=updated.pk))
+
+
+@children_router.get("/{int:child_id}/involvements", response={200: list[InvolvementOut], 404: ErrorOut, **COMMON},
+                     summary="Professionals involved with a child")
+def child_involvements(request, child_id: int):
+    child = get_child_or_404(request, child_id, audit_summary="Read who is involved")
+    return 200, [
+        {"id": i.pk, "role": i.role, "organisation": i.organisation.name,
+         "professional": i.professional.full_name if i.professional else None,
+         "team": i.team.name if i.team else None, "started_on": i.started_on, "ended_on": i.ended_on}
+        for i in child.involvements.all()
+    ]
+
+
+@children_router.get("/{int:child_id}/record-history", response={200: list[AuditOut], 404: ErrorOut, **COMMON},
+                     summary="Who has looked at and changed a child's record")
+def child_record_history(request, child_id: int, limit: int = Query(100, ge=1, le=1000)):
+    child = get_child_or_404(request, child_id, audit_summary="Read the record history")
+    return 200, [
+        {"at": e.at, "who": e.actor_label, "action": e.action, "summary": e.summary, "channel": e.channel}
+        for e in record_history(child)[:limit]
+    ]
+
+
+api.add_router("/me", me_router)
+api.add_router("/children", children_router)

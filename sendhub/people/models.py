@@ -1,0 +1,230 @@
+"""Children and young people, their families, and the professionals involved with them."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from sendhub.core.identifiers import format_nhs_number
+from sendhub.core.schoolyear import age_on, describe_year, national_curriculum_year
+
+
+class Need(models.TextChoices):
+    """The SEN2 primary need categories."""
+
+    SPLD = "SpLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Vision impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    OTH = "OTH", "Other difficulty or disability"
+
+
+class Child(models.Model):
+    """A child or young person (0 to 25) known to the partnership."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
+    upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
+    primary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
+    local_authority = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"kind": "local_authority"},
+        help_text="The local authority responsible for the child",
+    )
+    setting = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        limit_choices_to={"kind": "school"},
+        help_text="Current school, college or early years setting",
+    )
+    child_in_need = models.BooleanField(default=False)
+    looked_after = models.BooleanField("Child looked after", default=False)
+    child_protection = models.BooleanField("Child protection plan", default=False)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_record",
+        help_text="The young person's own account, from age 16",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change, to refuse stale edits")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["local_authority", "family_name"]),
+            models.Index(fields=["family_name", "given_name", "date_of_birth"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(secondary_need=models.F("primary_need")) | Q(primary_need=""),
+                name="secondary_need_differs",
+                violation_error_message="Secondary need must differ from the primary need.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.date_of_birth, on or timezone.localdate())
+
+    def year_group(self, on: date | None = None) -> int:
+        return national_curriculum_year(self.date_of_birth, on or timezone.localdate())
+
+    def year_group_label(self, on: date | None = None) -> str:
+        return describe_year(self.year_group(on))
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    GRANDPARENT = "grandparent", "Grandparent"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    KINSHIP_CARER = "kinship_carer", "Kinship carer"
+    GUARDIAN = "guardian", "Special guardian"
+    OTHER = "other", "Other"
+
+
+class FamilyMember(models.Model):
+    """A parent or carer of a child; the account, when there is one, is how they sign in."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family_links",
+    )
+    full_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(default=True)
+    email = models.EmailField(blank=True)
+    telephone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "user"], name="one_link_per_account_per_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_relationship_display()} of {self.child})"
+
+
+class SharingConsent(models.Model):
+    """A young person's decision (from 16) on what their parents may see; the latest one counts.
+
+    Append-only: a change of mind is a new row, so the history of consent is kept.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="sharing_consents")
+    parents_may_view = models.BooleanField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        get_latest_by = ["recorded_at", "id"]
+
+
+class InvolvementRole(models.TextChoices):
+    CASEWORKER = "caseworker", "SEND caseworker"
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist", "Educational psychologist"
+    SENCO = "senco", "SENCO"
+    TEACHER = "teacher", "Teacher"
+    SPEECH_LANGUAGE_THERAPIST = "speech_language_therapist", "Speech and language therapist"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    PAEDIATRICIAN = "paediatrician", "Paediatrician"
+    CAMHS = "camhs", "CAMHS practitioner"
+    WHEELCHAIR_SERVICE = "wheelchair_service", "Wheelchair service"
+    DESIGNATED_CLINICAL_OFFICER = "designated_clinical_officer", "Designated clinical officer"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SPECIALIST_TEACHER = "specialist_teacher", "Specialist teacher (sensory or other)"
+    ADULT_SERVICES = "adult_services", "Adult social care (preparing for adulthood)"
+    OTHER = "other", "Other"
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def active(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
+class Involvement(models.Model):
+    """A professional's or team's part in a child's support.
+
+    It decides both who may see the child and who must receive every plan.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    role = models.CharField(max_length=40, choices=InvolvementRole.choices)
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="involvements"
+    )
+    team = models.ForeignKey(
+        "organisations.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="involvements"
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=200, blank=True)
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(professional__isnull=False) | Q(team__isnull=False),
+                name="involvement_names_someone",
+                violation_error_message="An involvement needs a professional or a team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="involvement_ends_after_start",
+                violation_error_message="The end date must be on or after the start date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["professional", "ended_on"]), models.Index(fields=["team", "ended_on"])]
+
+    def __str__(self) -> str:
+        who = self.professional.full_name if self.professional_id else str(self.team)
+        return f"{who}: {self.get_role_display()} for {self.child}"
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)

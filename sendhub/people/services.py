@@ -1,0 +1,215 @@
+"""Every change to a child's record happens here: validated, in one transaction, audited."""
+
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sendhub.audit.models import AuditAction
+from sendhub.audit.services import record_change, snapshot
+from sendhub.core.identifiers import IdentifierError, normalise_nhs_number, normalise_upn
+from sendhub.core.schoolyear import age_on
+from sendhub.organisations.models import Organisation, OrganisationKind
+
+from .models import Child, Involvement, Need, SharingConsent
+from .selectors import AGE_OF_OWN_CONSENT
+
+OLDEST_AGE = 25  # the SEND system covers 0 to 25
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after this person opened it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChildDetails:
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    local_authority_id: int
+    preferred_name: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+    primary_need: str = ""
+    secondary_need: str = ""
+    setting_id: int | None = None
+    child_in_need: bool = False
+    looked_after: bool = False
+    child_protection: bool = False
+
+
+AUDITED_FIELDS = [f.name.removesuffix("_id") for f in fields(ChildDetails)]
+
+
+def clean_child_details(details: ChildDetails, *, existing: Child | None = None, today: date | None = None) -> dict:
+    """Check everything before anything is saved; raise one ValidationError naming every bad field."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    values = asdict(details)
+    for name in ("given_name", "family_name", "preferred_name"):
+        values[name] = " ".join((values[name] or "").split())
+    if not values["given_name"]:
+        errors["given_name"] = "Enter the child's first name"
+    if not values["family_name"]:
+        errors["family_name"] = "Enter the child's last name"
+    dob = values["date_of_birth"]
+    if dob is None:
+        errors["date_of_birth"] = "Enter the child's date of birth"
+    elif dob > today:
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    elif age_on(dob, today) > OLDEST_AGE:
+        errors["date_of_birth"] = f"The child or young person must be {OLDEST_AGE} or under"
+    for name, normalise in (("nhs_number", normalise_nhs_number), ("upn", normalise_upn)):
+        if values[name]:
+            try:
+                values[name] = normalise(values[name])
+            except IdentifierError as error:
+                errors[name] = str(error)
+        else:
+            values[name] = None
+    for name in ("primary_need", "secondary_need"):
+        if values[name] and values[name] not in Need.values:
+            errors[name] = "Select a need from the list"
+    if values["secondary_need"] and values["secondary_need"] == values["primary_need"]:
+        errors["secondary_need"] = "Secondary need must be different from the primary need"
+    if not Organisation.objects.filter(pk=values["local_authority_id"], kind=OrganisationKind.LOCAL_AUTHORITY).exists():
+        errors["local_authority"] = "Select the responsible local authority"
+    if values["setting_id"] is not None and not Organisation.objects.filter(
+        pk=values["setting_id"], kind=OrganisationKind.SCHOOL
+    ).exists():
+        errors["setting"] = "Select a school or setting from the list"
+    if not errors:
+        errors.update(_duplicates(values, existing))
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _duplicates(values: dict, existing: Child | None) -> dict[str, str]:
+    others = Child.objects.exclude(pk=existing.pk) if existing else Child.objects.all()
+    errors = {}
+    if values["nhs_number"] and others.filter(nhs_number=values["nhs_number"]).exists():
+        errors["nhs_number"] = "A child with this NHS number is already recorded: search for them instead"
+    if values["upn"] and others.filter(upn=values["upn"]).exists():
+        errors["upn"] = "A child with this UPN is already recorded: search for them instead"
+    if others.filter(
+        given_name__iexact=values["given_name"],
+        family_name__iexact=values["family_name"],
+        date_of_birth=values["date_of_birth"],
+        local_authority_id=values["local_authority_id"],
+    ).exists():
+        errors["__all__"] = (
+            "A child with this name and date of birth is already recorded in this local authority: "
+            "search for them instead"
+        )
+    return errors
+
+
+def _save_guarded(operation):
+    """A unique index can still catch a duplicate saved by someone else a moment ago."""
+    try:
+        with transaction.atomic():
+            return operation()
+    except IntegrityError as error:
+        raise ValidationError(
+            "This child was recorded by someone else a moment ago: search for them instead"
+        ) from error
+
+
+def register_child(*, actor, details: ChildDetails, request=None) -> Child:
+    values = clean_child_details(details)
+
+    def create() -> Child:
+        child = Child.objects.create(**values)
+        record_change(
+            actor=actor, action=AuditAction.CREATE, obj=child, child=child,
+            after=snapshot(child, AUDITED_FIELDS), summary="Recorded the child", request=request,
+        )
+        return child
+
+    return _save_guarded(create)
+
+
+def update_child(*, actor, child: Child, details: ChildDetails, expected_version: int, request=None) -> Child:
+    """Save changes only if nobody else has saved since `expected_version` was read."""
+    values = clean_child_details(details, existing=child)
+
+    def update() -> Child:
+        before = snapshot(child, AUDITED_FIELDS)
+        updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise ConcurrentEditError(
+                "Someone else changed this record after you opened it. Your changes have not been saved: "
+                "check the record as it is now and make them again."
+            )
+        fresh = Child.objects.get(pk=child.pk)
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, obj=fresh, child=fresh,
+            before=before, after=snapshot(fresh, AUDITED_FIELDS), summary="Changed the child's details",
+            request=request,
+        )
+        return fresh
+
+    return _save_guarded(update)
+
+
+def add_involvement(
+    *, actor, child: Child, role: str, organisation: Organisation, professional=None, team=None,
+    started_on: date | None = None, request=None,
+) -> Involvement:
+    if professional is None and team is None:
+        raise ValidationError({"professional": "Select a professional or a team"})
+    with transaction.atomic():
+        involvement = Involvement(
+            child=child, role=role, organisation=organisation, professional=professional, team=team,
+            started_on=started_on or timezone.localdate(),
+        )
+        involvement.full_clean()
+        involvement.save()
+        record_change(
+            actor=actor, action=AuditAction.CREATE, obj=involvement, child=child,
+            after={"role": role, "organisation": organisation.pk,
+                   "professional": getattr(professional, "pk", None), "team": getattr(team, "pk", None),
+                   "started_on": involvement.started_on.isoformat()},
+            summary=f"Added {involvement}", request=request,
+        )
+        return involvement
+
+
+def end_involvement(*, actor, involvement: Involvement, ended_on: date, reason: str, request=None) -> Involvement:
+    with transaction.atomic():
+        locked = Involvement.objects.select_for_update().get(pk=involvement.pk)
+        if locked.ended_on is not None:
+            raise ValidationError({"ended_on": "This involvement has already ended"})
+        if ended_on < locked.started_on:
+            raise ValidationError({"ended_on": "The end date must be on or after the start date"})
+        locked.ended_on, locked.ended_reason = ended_on, reason
+        locked.save(update_fields=["ended_on", "ended_reason"])
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, obj=locked, child=locked.child,
+            before={"ended_on": None}, after={"ended_on": ended_on.isoformat(), "ended_reason": reason},
+            summary=f"Ended {locked}", request=request,
+        )
+        return locked
+
+
+def record_sharing_consent(*, actor, child: Child, parents_may_view: bool, request=None) -> SharingConsent:
+    """The young person's own choice, from 16, about what their parents see."""
+    if child.account_id != actor.pk:
+        raise ValidationError("Only the young person can make this choice")
+    if child.age() < AGE_OF_OWN_CONSENT:
+        raise ValidationError(f"You can make this choice from age {AGE_OF_OWN_CONSENT}")
+    with transaction.atomic():
+        consent = SharingConsent.objects.create(child=child, parents_may_view=parents_may_view, recorded_by=actor)
+        record_change(
+            actor=actor, action=AuditAction.CREATE, obj=consent, child=child,
+            after={"parents_may_view": parents_may_view},
+            summary="Parents may see my record" if parents_may_view else "Parents may not see my record",
+            request=request,
+        )
+        return consent

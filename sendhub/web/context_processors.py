@@ -1,0 +1,25 @@
+from django.conf import settings
+
+
+def service(request):
+    return {"partnership_name": settings.PARTNERSHIP_NAME, "service_name": settings.SERVICE_NAME}
+
+
+def navigation(request):
+    """The main navigation for the signed-in person's role."""
+    from django.urls import reverse
+
+    from sendhub.accounts.models import Role
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or (user.needs_two_factor and not user.is_verified()):
+        return {}
+    items = [("Home", reverse("web:home"))]
+    if user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO,
+                     Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE}:
+        items.append(("Children and young people", reverse("web:children")))
+    if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER}:
+        items.append(("Area figures", reverse("web:area-figures")))
+    if user.role == Role.ADMINISTRATOR:
+        items.append(("Support admin", reverse("admin:index")))
+    return {"nav_items": [{"label": label, "url": url, "current": request.path == url} for label, url in items]}

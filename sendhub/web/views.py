@@ -1,0 +1,154 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+
+from sendhub.accounts.models import Role
+from sendhub.audit.selectors import record_history
+from sendhub.people import services as people_services
+from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
+
+from . import figures
+from .child_access import get_child_or_404, require_perm
+from .child_forms import ChildForm, SharingConsentForm
+from .forms import apply_service_errors
+
+STAFF_LIST_ROLES = {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO,
+                    Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE}
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "web/start.html")
+    user = request.user
+    context = {}
+    if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
+        context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
+    elif user.role in STAFF_LIST_ROLES:
+        context["child_count"] = children_visible_to(user).count()
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def children(request):
+    require_perm(request, "people.view_child_list")
+    query = request.GET.get("q", "")
+    queryset = search_children(children_visible_to(request.user), query).select_related("setting")
+    page = Paginator(queryset.order_by("family_name", "given_name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "web/children.html", {"page": page, "query": query,
+                                                 "can_add": rules.has_perm("people.add_child", request.user)})
+
+
+@login_required
+def child_detail(request, pk: int):
+    child = get_child_or_404(request, pk)
+    user = request.user
+    context = {
+        "child": child,
+        "is_staff_view": user.role in STAFF_LIST_ROLES,
+        "can_change": rules.has_perm("people.change_child", user, child),
+        "can_set_consent": rules.has_perm("people.set_sharing_consent", user, child),
+        "consent": latest_sharing_consent(child),
+        "history": record_history(child)[:50],
+        "involvements": [i for i in child.involvements.all() if i.is_active()],
+        "family": child.family_members.all(),
+        "plans": child.plans.all(),
+    }
+    return render(request, "web/child_detail.html", context)
+
+
+@login_required
+def child_add(request):
+    require_perm(request, "people.add_child")
+    form = ChildForm(request.POST or None, local_authority=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = people_services.register_child(actor=request.user, details=form.details(), request=request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} has been recorded")
+            return redirect("web:child", pk=child.pk)
+    return render(request, "web/child_form.html", {"form": form, "adding": True})
+
+
+@login_required
+def child_edit(request, pk: int):
+    child = get_child_or_404(request, pk, audit_summary="Opened the child's details to change them")
+    require_perm(request, "people.change_child", child)
+    form = ChildForm(request.POST or None, local_authority=child.local_authority, instance=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.update_child(
+                actor=request.user, child=child, details=form.details(),
+                expected_version=form.cleaned_data["version"], request=request,
+            )
+        except people_services.ConcurrentEditError as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The child's details have been updated")
+            return redirect("web:child", pk=child.pk)
+    return render(request, "web/child_form.html", {"form": form, "child": child, "adding": False})
+
+
+@login_required
+def sharing_consent(request, pk: int):
+    child = get_child_or_404(request, pk, audit_summary="Opened sharing choices")
+    require_perm(request, "people.set_sharing_consent", child)
+    current = latest_sharing_consent(child)
+    form = SharingConsentForm(request.POST or None, initial={
+        "parents_may_view": "yes" if current is None or current.parents_may_view else "no"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.record_sharing_consent(
+                actor=request.user, child=child, parents_may_view=form.cleaned_data["parents_may_view"] == "yes",
+                request=request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Your choice has been saved")
+            return redirect("web:child", pk=child.pk)
+    return render(request, "web/sharing_consent.html", {"form": form, "child": child})
+
+
+@login_required
+def area_figures(request):
+    require_perm(request, "people.view_area_figures")
+    organisation = request.user.organisation
+    return render(request, "web/area_figures.html", {"figures": figures.area_figures(organisation)})
+
+
+def accessibility(request):
+    return render(request, "web/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "web/privacy.html")
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
