@@ -1,0 +1,385 @@
+"""A synthetic local area: fictional people only, the same every time for the same seed.
+
+Sizes follow one English metropolitan borough (about 5,000 EHC plans, 1,200 requests for
+assessment a year, 150 schools and settings). Names come from pools drawn once from Faker en_GB
+and are then sampled with a seeded generator, which keeps a 640,000-plan national run fast.
+NHS numbers are in the 999 range, which the NHS keeps for testing and never issues.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from sendhub.accounts.models import Role, User
+from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment, Requester
+from sendhub.core.identifiers import UPN_LETTERS, nhs_check_digit, upn_check_letter
+from sendhub.core.schoolyear import years_before
+from sendhub.organisations.models import (
+    HealthService, HealthServiceKind, Organisation, OrganisationKind, Phase, SettingType, Team,
+)
+from sendhub.people.models import Child, FamilyMember, Involvement, InvolvementRole, Need, Relationship
+from sendhub.plans.models import EHCPlan, PlanStatus
+
+DEMO_DOMAIN = "demo.sendhub.test"
+DEMO_PASSWORD = "demo-password-2026"
+BATCH = 2000
+
+# Primary need of children with EHC plans in England (SEN2, roughly): autism about a third.
+NEED_WEIGHTS = {
+    Need.ASD: 33, Need.SLCN: 21, Need.SEMH: 14, Need.MLD: 8, Need.SLD: 5, Need.PD: 3, Need.SPLD: 3,
+    Need.OTH: 3, Need.HI: 2, Need.PMLD: 1.5, Need.VI: 1, Need.MSI: 0.3,
+}
+# Age of children with plans: few under 5, most 5 to 15, fewer 16 to 25.
+AGE_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 1, 1, 0.5]
+SCHOOL_MIX = [  # (phase, setting type, share of 150, name suffix)
+    (Phase.EARLY_YEARS, SettingType.MAINSTREAM, 10, "Nursery"),
+    (Phase.PRIMARY, SettingType.MAINSTREAM, 96, "Primary School"),
+    (Phase.PRIMARY, SettingType.RESOURCED_PROVISION, 4, "Primary Academy"),
+    (Phase.SECONDARY, SettingType.MAINSTREAM, 22, "High School"),
+    (Phase.SECONDARY, SettingType.RESOURCED_PROVISION, 3, "Academy"),
+    (Phase.ALL_THROUGH, SettingType.SPECIAL, 7, "Special School"),
+    (Phase.SECONDARY, SettingType.ALTERNATIVE_PROVISION, 2, "Learning Centre"),
+    (Phase.POST16, SettingType.MAINSTREAM, 5, "College"),
+    (Phase.ALL_THROUGH, SettingType.INDEPENDENT_SPECIAL, 1, "School (independent special)"),
+]
+HEALTH_ROLES = {
+    HealthServiceKind.SPEECH_LANGUAGE: InvolvementRole.SPEECH_LANGUAGE_THERAPIST,
+    HealthServiceKind.OCCUPATIONAL_THERAPY: InvolvementRole.OCCUPATIONAL_THERAPIST,
+    HealthServiceKind.PHYSIOTHERAPY: InvolvementRole.PHYSIOTHERAPIST,
+    HealthServiceKind.CAMHS: InvolvementRole.CAMHS,
+    HealthServiceKind.COMMUNITY_PAEDIATRICS: InvolvementRole.PAEDIATRICIAN,
+    HealthServiceKind.WHEELCHAIR: InvolvementRole.WHEELCHAIR_SERVICE,
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    local_authorities: int
+    plans_per_area: int
+    schools_per_area: int
+    requests_per_area: int
+
+    @classmethod
+    def parse(cls, value: str) -> "Scale":
+        if value == "kirklees":
+            return cls(1, 5000, 150, 1200)
+        if value == "national":
+            return cls(153, 640_000 // 153 + 1, 150, 1200)
+        if value.isdigit() and int(value) > 0:
+            plans = int(value)
+            return cls(1, plans, max(12, min(150, plans // 33)), max(5, plans * 6 // 25))
+        raise ValueError("--scale must be kirklees, national or a number of EHC plans, like 500")
+
+
+class DemoArea:
+    def __init__(self, *, seed: int, today: date | None = None, progress: Callable[[int, int], None] | None = None):
+        self.rng = random.Random(seed)
+        fake = Faker("en_GB")
+        fake.seed_instance(seed)
+        self.today = today or timezone.localdate()
+        self.first_names = sorted({fake.first_name() for _ in range(3000)})
+        self.last_names = sorted({fake.last_name() for _ in range(3000)})
+        self.places = sorted({fake.city() for _ in range(800)} | {fake.city_prefix() + fake.last_name() for _ in range(400)})
+        self.streets = sorted({fake.street_name() for _ in range(1500)})
+        self.password_hash = make_password(DEMO_PASSWORD)
+        self.progress = progress or (lambda done, total: None)
+        self.nhs_serial = 0
+        self.upn_serials: dict[str, int] = {}
+
+    # identifiers ---------------------------------------------------------------------------
+    def nhs_number(self) -> str:
+        while True:
+            self.nhs_serial += 1
+            first_nine = f"999{self.nhs_serial:06d}"
+            check = nhs_check_digit(first_nine)
+            if check is not None:
+                return first_nine + str(check)
+
+    def upn(self, la_code: str, urn: int, year: int) -> str:
+        prefix = f"{int(la_code) % 1000:03d}{urn % 10000:04d}{year % 100:02d}"
+        serial = self.upn_serials[prefix] = self.upn_serials.get(prefix, 0) + 1
+        body = f"{prefix}{serial:03d}"
+        return upn_check_letter(body) + body
+
+    def name(self) -> tuple[str, str]:
+        return self.rng.choice(self.first_names), self.rng.choice(self.last_names)
+
+    # building ------------------------------------------------------------------------------
+    def build(self, scale: Scale) -> dict[str, int]:
+        totals = {"local_authorities": 0, "schools": 0, "children": 0, "plans": 0, "assessments": 0}
+        for index in range(scale.local_authorities):
+            with transaction.atomic():
+                counts = self.build_area(index, scale, with_demo_accounts=index == 0)
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+            self.progress(index + 1, scale.local_authorities)
+        return totals
+
+    def build_area(self, index: int, scale: Scale, *, with_demo_accounts: bool) -> dict[str, int]:
+        place = "Calderbrook" if index == 0 else self.places[index % len(self.places)] + ("" if index < len(self.places) else f" {index}")
+        la_code = str(900 + index) if index < 100 else str(100 + index)
+        la = Organisation.objects.create(kind=OrganisationKind.LOCAL_AUTHORITY, name=f"{place} Council", code=la_code,
+                                         email=f"send@{place.lower().replace(' ', '')}.{DEMO_DOMAIN}")
+        icb = Organisation.objects.create(kind=OrganisationKind.INTEGRATED_CARE_BOARD, local_authority=la,
+                                          name=f"{place} and District Integrated Care Board", code=f"Q{index:03d}")
+        community = Organisation.objects.create(kind=OrganisationKind.HEALTH_PROVIDER, local_authority=la,
+                                                name=f"{place} Community Health NHS Trust", code=f"R{index:03d}C")
+        mental_health = Organisation.objects.create(kind=OrganisationKind.HEALTH_PROVIDER, local_authority=la,
+                                                    name=f"{place} Children's Mental Health NHS Foundation Trust",
+                                                    code=f"R{index:03d}M")
+        social_care = Organisation.objects.create(kind=OrganisationKind.SOCIAL_CARE, local_authority=la,
+                                                  name=f"{place} Children's Social Care", code=f"{la_code}SC")
+        services = {}
+        for kind in HealthServiceKind:
+            if kind == HealthServiceKind.OTHER:
+                continue
+            provider = mental_health if kind == HealthServiceKind.CAMHS else community
+            services[kind] = HealthService.objects.create(provider=provider, kind=kind, name=kind.label)
+        send_team = Team.objects.create(organisation=la, name="SEND assessment and review team")
+        ep_team = Team.objects.create(organisation=la, name="Educational psychology service")
+        sw_team = Team.objects.create(organisation=social_care, name="Children with disabilities team")
+        therapy_teams = {kind: Team.objects.create(organisation=svc.provider, name=f"{svc.name} team")
+                         for kind, svc in services.items() if kind in HEALTH_ROLES}
+
+        schools = self._schools(la, index, scale.schools_per_area)
+        staff = self._staff(la, community, mental_health, social_care, schools, send_team, sw_team, therapy_teams,
+                            with_demo_accounts)
+        children = self._children(la, la_code, schools, scale.plans_per_area, scale.requests_per_area)
+        plan_children = children[: scale.plans_per_area]
+        plans = self._plans(plan_children)
+        assessments = self._assessments(children, scale)
+        self._families(children, with_demo_accounts, staff)
+        self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
+                           therapy_teams, with_demo_accounts)
+        return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
+                "assessments": assessments}
+
+    def _schools(self, la, index: int, count: int) -> list[Organisation]:
+        total_share = sum(share for _, _, share, _ in SCHOOL_MIX)
+        schools = []
+        for phase, setting_type, share, suffix in SCHOOL_MIX:
+            for _ in range(max(1, round(count * share / total_share))):
+                urn = 900000 + index * 1000 + len(schools) if index < 99 else 100000 + index * 1000 + len(schools)
+                street = self.rng.choice(self.streets).replace(" Street", "").replace(" Road", "")
+                schools.append(Organisation(kind=OrganisationKind.SCHOOL, local_authority=la, urn=urn, phase=phase,
+                                            setting_type=setting_type, name=f"{street} {suffix}", code=str(urn)))
+        return Organisation.objects.bulk_create(schools, batch_size=BATCH)
+
+    def _user(self, email: str, full_name: str, role: str, organisation, job_title: str = "", **extra) -> User:
+        return User(email=email, full_name=full_name, role=role, organisation=organisation, job_title=job_title,
+                    password=self.password_hash, **extra)
+
+    def _staff(self, la, community, mental_health, social_care, schools, send_team, sw_team, therapy_teams,
+               with_demo_accounts: bool) -> dict:
+        tag = la.code
+        caseworkers = []
+        for n in range(max(3, len(schools) // 5)):
+            first, last = self.name()
+            caseworkers.append(self._user(f"{first}.{last}.{n}.{tag}@staff.{DEMO_DOMAIN}".lower(), f"{first} {last}",
+                                          Role.CASEWORKER, la, "SEND caseworker"))
+        therapists = {}
+        for kind, team in therapy_teams.items():
+            therapists[kind] = []
+            for n in range(4):
+                first, last = self.name()
+                provider = mental_health if kind == HealthServiceKind.CAMHS else community
+                therapists[kind].append(self._user(f"{first}.{last}.{kind}.{n}.{tag}@staff.{DEMO_DOMAIN}".lower(),
+                                                   f"{first} {last}", Role.HEALTH_PROFESSIONAL, provider,
+                                                   HEALTH_ROLES[kind].label))
+        social_workers = []
+        for n in range(6):
+            first, last = self.name()
+            social_workers.append(self._user(f"{first}.{last}.sw{n}.{tag}@staff.{DEMO_DOMAIN}".lower(),
+                                             f"{first} {last}", Role.SOCIAL_CARE, social_care, "Social worker"))
+        sencos = []
+        for school in schools:
+            first, last = self.name()
+            sencos.append(self._user(f"senco.{school.urn}@staff.{DEMO_DOMAIN}", f"{first} {last}", Role.SENCO, school,
+                                     "SENCO"))
+        people = caseworkers + [t for group in therapists.values() for t in group] + social_workers + sencos
+        demo = {}
+        if with_demo_accounts:
+            first_primary = next(s for s in schools if s.phase == Phase.PRIMARY)
+            for role, organisation, title, name in [
+                (Role.CASEWORKER, la, "SEND caseworker", "Priya Caseworker"),
+                (Role.TEAM_MANAGER, la, "SEND team manager", "Tom Manager"),
+                (Role.HEALTH_PROFESSIONAL, community, "Speech and language therapist", "Hannah Therapist"),
+                (Role.SOCIAL_CARE, social_care, "Social worker", "Sam Socialworker"),
+                (Role.SENCO, first_primary, "SENCO", "Sophie Senco"),
+                (Role.QA_OFFICER, la, "Quality assurance officer", "Quinn Quality"),
+                (Role.PARTNERSHIP_LEADER, la, "Director of children's services", "Lee Leader"),
+                (Role.ADMINISTRATOR, la, "Service support", "Ada Administrator"),
+            ]:
+                extra = {"is_staff": True, "is_superuser": True} if role == Role.ADMINISTRATOR else {}
+                demo[role] = self._user(demo_email(role), name, role, organisation, title, **extra)
+            people += list(demo.values())
+        User.objects.bulk_create(people, batch_size=BATCH)
+        send_team.members.add(*caseworkers[:3], *([demo[Role.CASEWORKER]] if demo else []))
+        sw_team.members.add(*social_workers)
+        for kind, group in therapists.items():
+            therapy_teams[kind].members.add(*group)
+        if demo:
+            therapy_teams[HealthServiceKind.SPEECH_LANGUAGE].members.add(demo[Role.HEALTH_PROFESSIONAL])
+        return {"caseworkers": caseworkers, "therapists": therapists, "social_workers": social_workers, "demo": demo}
+
+    def _children(self, la, la_code: str, schools, plans: int, requests: int) -> list[Child]:
+        """Children with plans first, then children whose assessment is their first contact."""
+        by_phase: dict[str, list] = {}
+        for school in schools:
+            by_phase.setdefault(school.phase, []).append(school)
+        needs, need_weights = list(NEED_WEIGHTS), list(NEED_WEIGHTS.values())
+        newcomers = requests * 3 // 5
+        rows = []
+        for n in range(plans + newcomers):
+            age = self.rng.choices(range(26), AGE_WEIGHTS)[0] if n < plans else self.rng.choices(
+                range(2, 18), [5, 8, 9, 9, 9, 8, 7, 6, 6, 5, 5, 4, 3, 2, 1, 1])[0]
+            dob = years_before(self.today, age) - timedelta(days=self.rng.randrange(365))
+            setting = self._setting_for(age, by_phase)
+            first, last = self.name()
+            primary = self.rng.choices(needs, need_weights)[0]
+            secondary = self.rng.choice([""] * 3 + [x for x in needs if x != primary])
+            rows.append(Child(
+                given_name=first, family_name=last, date_of_birth=dob, local_authority=la, setting=setting,
+                nhs_number=self.nhs_number(), primary_need=primary, secondary_need=secondary,
+                upn=self.upn(la_code, setting.urn, dob.year + 10) if setting and setting.phase != Phase.EARLY_YEARS else None,
+                child_in_need=self.rng.random() < 0.08, looked_after=self.rng.random() < 0.04,
+                child_protection=self.rng.random() < 0.02,
+            ))
+        return Child.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _setting_for(self, age: int, by_phase: dict) -> Organisation | None:
+        if age < 3 or age > 19:
+            return None
+        if self.rng.random() < 0.11:
+            return self.rng.choice(by_phase.get(Phase.ALL_THROUGH) or by_phase[Phase.PRIMARY])
+        phase = (Phase.EARLY_YEARS if age < 4 else Phase.PRIMARY if age < 11 else Phase.SECONDARY if age < 16
+                 else Phase.POST16)
+        return self.rng.choice(by_phase.get(phase) or by_phase[Phase.PRIMARY])
+
+    def _plans(self, children: list[Child]) -> int:
+        rows = []
+        for child in children:
+            age_days = (self.today - child.date_of_birth).days
+            low = min(age_days // 2, 700)
+            issued = child.date_of_birth + timedelta(days=self.rng.randint(low, max(low, age_days - 14)))
+            issued = max(child.date_of_birth, min(issued, self.today - timedelta(days=14)))
+            since = (self.today - issued).days
+            last_review = None
+            if since > 365:
+                # Most plans reviewed within the year; some late, a few untouched for two years.
+                late = self.rng.random()
+                gap = self.rng.randint(30, 365) if late < 0.72 else self.rng.randint(366, 700) if late < 0.95 else self.rng.randint(731, 900)
+                last_review = max(issued + timedelta(days=300), self.today - timedelta(days=gap))
+            rows.append(EHCPlan(child=child, status=PlanStatus.ACTIVE, first_issued_on=issued,
+                                last_review_meeting_on=last_review))
+        EHCPlan.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
+
+    def _assessments(self, children: list[Child], scale: Scale) -> int:
+        """A year of requests: most for children not yet on a plan, some leading to the recent plans."""
+        newcomers = children[scale.plans_per_area:]
+        recent_plans = children[: scale.requests_per_area - len(newcomers)]
+        rows = []
+        for child in newcomers:
+            received = self.today - timedelta(days=self.rng.randrange(365))
+            outcome = self.rng.choices(
+                [AssessmentOutcome.OPEN, AssessmentOutcome.NOT_ASSESSED, AssessmentOutcome.NO_PLAN,
+                 AssessmentOutcome.WITHDRAWN], [60, 28, 8, 4])[0]
+            closed = None if outcome == AssessmentOutcome.OPEN else min(self.today, received + timedelta(days=self.rng.randint(20, 140)))
+            rows.append(EHCNeedsAssessment(child=child, request_received_on=received, outcome=outcome, closed_on=closed,
+                                           requested_by=self.rng.choices(list(Requester), [55, 5, 35, 5])[0]))
+        for child in recent_plans:
+            received = self.today - timedelta(days=self.rng.randint(150, 364))
+            rows.append(EHCNeedsAssessment(child=child, request_received_on=received, outcome=AssessmentOutcome.PLAN_ISSUED,
+                                           closed_on=received + timedelta(days=self.rng.randint(110, 200)),
+                                           requested_by=self.rng.choices(list(Requester), [55, 5, 35, 5])[0]))
+        EHCNeedsAssessment.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
+
+    def _families(self, children: list[Child], with_demo_accounts: bool, staff: dict) -> None:
+        rows = []
+        for child in children:
+            last = child.family_name
+            first = self.rng.choice(self.first_names)
+            if child.looked_after:
+                rows.append(FamilyMember(child=child, full_name=f"{first} {self.rng.choice(self.last_names)}",
+                                         relationship=Relationship.FOSTER_CARER, parental_responsibility=False))
+                continue
+            rows.append(FamilyMember(child=child, full_name=f"{first} {last}", relationship=Relationship.MOTHER,
+                                     email=f"{first}.{last}.{child.pk}@family.{DEMO_DOMAIN}".lower()))
+            if self.rng.random() < 0.55:
+                rows.append(FamilyMember(child=child, full_name=f"{self.rng.choice(self.first_names)} {last}",
+                                         relationship=Relationship.FATHER))
+        FamilyMember.objects.bulk_create(rows, batch_size=BATCH)
+        if not with_demo_accounts:
+            return
+        # The demo parent has two children at different stages; the young person is 17.
+        parent = self._user(demo_email(Role.FAMILY), "Pat Parent", Role.FAMILY, None)
+        young_person = self._user(demo_email(Role.YOUNG_PERSON), "Yasmin Young", Role.YOUNG_PERSON, None)
+        User.objects.bulk_create([parent, young_person])
+        under_ten = next(c for c in children if 6 <= c.age(self.today) <= 10 and not c.looked_after and c.setting)
+        teen = next(c for c in children if 12 <= c.age(self.today) <= 15 and not c.looked_after and c.pk != under_ten.pk)
+        seventeen = next(c for c in children if c.age(self.today) == 17 and not c.looked_after)
+        for child in (under_ten, teen):
+            FamilyMember.objects.filter(child=child, relationship=Relationship.MOTHER).update(
+                user=parent, full_name=parent.full_name, email=parent.email)
+        Child.objects.filter(pk=teen.pk).update(family_name=under_ten.family_name)
+        Child.objects.filter(pk=under_ten.pk).update(setting=staff["demo"][Role.SENCO].organisation)
+        Child.objects.filter(pk=seventeen.pk).update(account=young_person, given_name="Yasmin", family_name="Young")
+        FamilyMember.objects.filter(child=seventeen).update(full_name="Yvonne Young")
+        staff["demo_children"] = [under_ten, teen, seventeen]
+
+    def _involvements(self, la, community, mental_health, social_care, children, staff, send_team, ep_team,
+                      therapy_teams, with_demo_accounts: bool) -> None:
+        rows = []
+        caseworkers = staff["caseworkers"]
+        need_services = {
+            Need.SLCN: [HealthServiceKind.SPEECH_LANGUAGE], Need.ASD: [HealthServiceKind.SPEECH_LANGUAGE, HealthServiceKind.COMMUNITY_PAEDIATRICS],
+            Need.PD: [HealthServiceKind.PHYSIOTHERAPY, HealthServiceKind.OCCUPATIONAL_THERAPY, HealthServiceKind.WHEELCHAIR],
+            Need.PMLD: [HealthServiceKind.PHYSIOTHERAPY, HealthServiceKind.WHEELCHAIR, HealthServiceKind.COMMUNITY_PAEDIATRICS],
+            Need.SEMH: [HealthServiceKind.CAMHS], Need.SLD: [HealthServiceKind.SPEECH_LANGUAGE, HealthServiceKind.OCCUPATIONAL_THERAPY],
+        }
+        for n, child in enumerate(children):
+            started = self.today - timedelta(days=self.rng.randint(30, 900))
+            rows.append(Involvement(child=child, role=InvolvementRole.CASEWORKER, organisation=la,
+                                    professional=caseworkers[n % len(caseworkers)], team=send_team, started_on=started))
+            for kind in need_services.get(child.primary_need, []):
+                if self.rng.random() < 0.6:
+                    provider = mental_health if kind == HealthServiceKind.CAMHS else community
+                    rows.append(Involvement(child=child, role=HEALTH_ROLES[kind], organisation=provider,
+                                            professional=self.rng.choice(staff["therapists"][kind]),
+                                            team=therapy_teams[kind], started_on=started))
+            if child.child_in_need or child.looked_after or child.child_protection:
+                rows.append(Involvement(child=child, role=InvolvementRole.SOCIAL_WORKER, organisation=social_care,
+                                        professional=self.rng.choice(staff["social_workers"]), started_on=started))
+            if self.rng.random() < 0.15:
+                ended = started + timedelta(days=self.rng.randint(30, 300))
+                rows.append(Involvement(child=child, role=InvolvementRole.EDUCATIONAL_PSYCHOLOGIST, organisation=la,
+                                        team=ep_team, started_on=started, ended_on=min(ended, self.today - timedelta(days=1)),
+                                        ended_reason="Advice given"))
+        demo = staff["demo"]
+        if with_demo_accounts:
+            # The demo therapist and social worker each work with some children, including the demo parent's.
+            picked = staff["demo_children"][:2] + [c for c in children if c.primary_need == Need.SLCN][:30]
+            for child in picked:
+                rows.append(Involvement(child=child, role=InvolvementRole.SPEECH_LANGUAGE_THERAPIST, organisation=community,
+                                        professional=demo[Role.HEALTH_PROFESSIONAL], started_on=self.today - timedelta(days=200)))
+            for child in [c for c in children if c.looked_after or c.child_in_need][:15] + staff["demo_children"][1:2]:
+                rows.append(Involvement(child=child, role=InvolvementRole.SOCIAL_WORKER, organisation=social_care,
+                                        professional=demo[Role.SOCIAL_CARE], started_on=self.today - timedelta(days=120)))
+        Involvement.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def demo_email(role: str) -> str:
+    local = {Role.FAMILY: "parent"}.get(role, role.replace("_", "-"))
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+DEMO_ROLES = [Role.FAMILY, Role.YOUNG_PERSON, Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEALTH_PROFESSIONAL,
+              Role.SOCIAL_CARE, Role.SENCO, Role.QA_OFFICER, Role.PARTNERSHIP_LEADER, Role.ADMINISTRATOR]
