@@ -4,7 +4,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -100,36 +100,36 @@ children_router = Router(tags=["children"])
 @me_router.get("", response={200: MeOut, **COMMON}, summary="The account the token belongs to")
 def me(request):
     user = request.user
-    return 200, {"email": user.email, "full_name": user.full_name, "role": user.role,
-                 "organisation": user.organisation.name if user.organisation else None}
+    return Status(200, {"email": user.email, "full_name": user.full_name, "role": user.role,
+                 "organisation": user.organisation.name if user.organisation else None})
 
 
 @children_router.get("", response={200: ChildPage, 403: ErrorOut, **COMMON}, summary="Children you may see")
 def list_children(request, q: str = "", page: int = Query(1, ge=1)):
     if not rules.has_perm("people.view_child_list", request.user):
-        return 403, {"detail": "Your role cannot list children", "errors": {}}
+        return Status(403, {"detail": "Your role cannot list children", "errors": {}})
     queryset = search_children(children_visible_to(request.user), q).select_related("local_authority", "setting")
     paginator = Paginator(queryset.order_by("family_name", "given_name", "pk"), PAGE_SIZE)
     current = paginator.get_page(page)
-    return 200, {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
-                 "items": [_child_out(child) for child in current.object_list]}
+    return Status(200, {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+                 "items": [_child_out(child) for child in current.object_list]})
 
 
 @children_router.post("", response={201: ChildOut, 403: ErrorOut, 422: ErrorOut, **COMMON}, summary="Record a child")
 def create_child(request, payload: ChildIn):
     if not rules.has_perm("people.add_child", request.user):
-        return 403, {"detail": "Only a local authority caseworker can record a child", "errors": {}}
+        return Status(403, {"detail": "Only a local authority caseworker can record a child", "errors": {}})
     try:
         child = people_services.register_child(
             actor=request.user, details=_details(payload, request.user.organisation_id), request=request)
     except ValidationError as error:
-        return 422, _service_errors(error)
-    return 201, _child_out(child)
+        return Status(422, _service_errors(error))
+    return Status(201, _child_out(child))
 
 
 @children_router.get("/{int:child_id}", response={200: ChildOut, 404: ErrorOut, **COMMON}, summary="One child")
 def get_child(request, child_id: int):
-    return 200, _child_out(get_child_or_404(request, child_id, audit_summary="Read the child's record"))
+    return Status(200, _child_out(get_child_or_404(request, child_id, audit_summary="Read the child's record")))
 
 
 @children_router.put(
@@ -141,38 +141,38 @@ def get_child(request, child_id: int):
 def update_child(request, child_id: int, payload: ChildUpdateIn):
     child = get_child_or_404(request, child_id, audit_summary="Read the child's record to change it")
     if not rules.has_perm("people.change_child", request.user, child):
-        return 403, {"detail": "You cannot change this child's details", "errors": {}}
+        return Status(403, {"detail": "You cannot change this child's details", "errors": {}})
     try:
         updated = people_services.update_child(
             actor=request.user, child=child, details=_details(payload, child.local_authority_id),
             expected_version=payload.version, request=request)
     except people_services.ConcurrentEditError as conflict:
-        return 409, {"detail": str(conflict), "errors": {}}
+        return Status(409, {"detail": str(conflict), "errors": {}})
     except ValidationError as error:
-        return 422, _service_errors(error)
-    return 200, _child_out(Child.objects.select_related("local_authority", "setting").get(pk=updated.pk))
+        return Status(422, _service_errors(error))
+    return Status(200, _child_out(Child.objects.select_related("local_authority", "setting").get(pk=updated.pk)))
 
 
 @children_router.get("/{int:child_id}/involvements", response={200: list[InvolvementOut], 404: ErrorOut, **COMMON},
                      summary="Professionals involved with a child")
 def child_involvements(request, child_id: int):
     child = get_child_or_404(request, child_id, audit_summary="Read who is involved")
-    return 200, [
+    return Status(200, [
         {"id": i.pk, "role": i.role, "organisation": i.organisation.name,
          "professional": i.professional.full_name if i.professional else None,
          "team": i.team.name if i.team else None, "started_on": i.started_on, "ended_on": i.ended_on}
         for i in child.involvements.all()
-    ]
+    ])
 
 
 @children_router.get("/{int:child_id}/record-history", response={200: list[AuditOut], 404: ErrorOut, **COMMON},
                      summary="Who has looked at and changed a child's record")
 def child_record_history(request, child_id: int, limit: int = Query(100, ge=1, le=1000)):
     child = get_child_or_404(request, child_id, audit_summary="Read the record history")
-    return 200, [
+    return Status(200, [
         {"at": e.at, "who": e.actor_label, "action": e.action, "summary": e.summary, "channel": e.channel}
         for e in record_history(child)[:limit]
-    ]
+    ])
 
 
 api.add_router("/me", me_router)
