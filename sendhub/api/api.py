@@ -46,7 +46,8 @@ COMMON = {401: ErrorOut}
 def invalid_request(request, exc):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        field = ".".join(str(part) for part in item.get("loc", [])[1:]) or "__all__"
+        # loc is like ("body", "payload", "date_of_birth"): name the field as the caller sent it
+        field = ".".join(str(part) for part in item.get("loc", [])[1:] if part != "payload") or "__all__"
         errors.setdefault(field, []).append(item.get("msg", "Invalid value"))
     return api.create_response(request, {"detail": "The request is not valid", "errors": errors}, status=422)
 
