@@ -1,5 +1,4 @@
 import segno
-from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -51,10 +50,7 @@ def two_factor(request):
             ok = services.verify_totp(request=request, user=user, device=device, code=form.cleaned_data["code"])
         except services.SignInRefused as refusal:
             logout(request)
-            messages.error(request, str(refusal))
-            form = SignInForm()
-            form.add_error(None, str(refusal))
-            return render(request, "accounts/sign_in.html", {"form": form}, status=403)
+            return render(request, "accounts/sign_in.html", {"form": SignInForm(), "refusal": str(refusal)}, status=403)
         if ok:
             otp_login(request, device)
             services.note_signed_in(request=request, user=user)

@@ -30,7 +30,7 @@ def describe_year(year: int) -> str:
         return "Reception"
     if year <= 13:
         return f"Year {year}"
-    return "Post-19" if year >= 14 else f"Year {year}"
+    return "Beyond Year 13"
 
 
 def age_on(date_of_birth: date, on: date) -> int:
