@@ -1,0 +1,159 @@
+"""Each demo role signs in through the real sign-in page in Chromium and uses its pages.
+
+Every page visited is checked with axe at WCAG 2.2 AA: zero violations allowed.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sendhub.accounts.models import Role
+from sendhub.demo.area import DEMO_PASSWORD, demo_email
+from sendhub.people.models import Child
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_area(transactional_db):
+    with override_settings(DEBUG=True):  # the test runner turns DEBUG off; demo refuses without it
+        call_command("demo", "--scale", "80", "--seed", "7", "--quiet")
+
+
+def sign_in(page, live_server, role: str) -> None:
+    email = demo_email(role)
+    page.goto(f"{live_server.url}/account/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.filter(user__email=email, confirmed=True).first()
+    if device is not None:
+        page.get_by_label("Security code").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def test_start_and_public_pages_are_accessible(page, live_server, check_accessibility, demo_area):
+    for path, heading in [("/", "Support for children and young people"), ("/account/sign-in", "Sign in"),
+                          ("/accessibility", "Accessibility statement"), ("/privacy", "Privacy and cookies"),
+                          ("/no-such-page", "Page not found")]:
+        page.goto(live_server.url + path)
+        assert heading in page.locator("h1").inner_text()
+        check_accessibility(page, path)
+
+
+def test_sign_in_errors_are_shown_accessibly(page, live_server, check_accessibility, demo_area):
+    page.goto(f"{live_server.url}/account/sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Error:")
+    check_accessibility(page, "sign-in errors")
+    page.get_by_label("Email address").fill(demo_email(Role.FAMILY))
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Enter a correct email address and password" in page.content()
+
+
+def test_parent_sees_their_two_children_and_who_looked(page, live_server, check_accessibility, screenshot, demo_area):
+    sign_in(page, live_server, Role.FAMILY)
+    assert page.locator("h1").inner_text() == "Your children"
+    links = page.locator("main h2 a")
+    assert links.count() == 2
+    check_accessibility(page, "parent home")
+    links.first.click()
+    assert page.get_by_role("heading", name="Who has looked at and changed this record").is_visible()
+    assert "Pat Parent" in page.get_by_test_id("record-history").inner_text()
+    check_accessibility(page, "parent child page")
+    page.set_viewport_size({"width": 320, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"page scrolls sideways at 320px ({width}px wide)"
+    screenshot(page, "parent-child-320px")
+
+
+def test_caseworker_searches_records_and_changes_a_child(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.CASEWORKER)
+    check_accessibility(page, "caseworker home")
+    page.get_by_role("link", name="Children and young people").click()
+    check_accessibility(page, "children list")
+    child = Child.objects.filter(plans__isnull=False).order_by("family_name", "given_name", "pk").first()
+    page.get_by_label("Search").fill(child.family_name)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=re.compile(child.given_name)).first.click()
+    check_accessibility(page, "child page (caseworker)")
+    page.get_by_role("link", name=re.compile("Change details")).click()
+    check_accessibility(page, "change child form")
+    page.get_by_label("NHS number (optional)").fill("943 476 5918")
+    page.get_by_role("button", name="Save changes").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "NHS number is not valid" in summary.inner_text()
+    check_accessibility(page, "change child form with errors")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_nhs_number"
+    page.get_by_label("NHS number (optional)").fill("")
+    page.get_by_label("Preferred name (optional)").fill("Sunny")
+    page.get_by_role("button", name="Save changes").click()
+    assert "have been updated" in page.locator(".govuk-notification-banner").inner_text()
+    child.refresh_from_db()
+    assert child.preferred_name == "Sunny"
+    assert child.nhs_number is None
+
+
+def test_caseworker_records_a_new_child(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.CASEWORKER)
+    page.goto(f"{live_server.url}/children/new")
+    check_accessibility(page, "new child form")
+    page.get_by_label("First name").fill("Morgan")
+    page.get_by_label("Last name").fill("Fictional")
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2017")
+    page.get_by_label("Primary need").select_option("SLCN")
+    page.get_by_role("button", name="Record child").click()
+    assert page.locator("h1").inner_text() == "Morgan Fictional"
+    assert Child.objects.filter(given_name="Morgan", family_name="Fictional").exists()
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO, Role.HEALTH_PROFESSIONAL,
+                                  Role.SOCIAL_CARE])
+def test_professionals_see_their_own_children(page, live_server, check_accessibility, demo_area, role):
+    sign_in(page, live_server, role)
+    check_accessibility(page, f"{role} home")
+    page.get_by_role("link", name="Children and young people").click()
+    rows = page.locator("tbody tr")
+    assert rows.count() >= 1
+    check_accessibility(page, f"{role} children list")
+    rows.first.get_by_role("link").click()
+    check_accessibility(page, f"{role} child page")
+
+
+def test_young_person_sees_own_record_and_sets_sharing(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.YOUNG_PERSON)
+    check_accessibility(page, "young person home")
+    page.locator("main h2 a").first.click()
+    page.get_by_role("link", name="Choose what your parents or carers can see").click()
+    check_accessibility(page, "sharing choice")
+    page.get_by_label("No, keep my record private from them").check()
+    page.get_by_role("button", name="Save my choice").click()
+    assert "Sharing with parents: not allowed" in page.content()
+
+
+def test_leader_sees_figures_but_never_a_record(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.PARTNERSHIP_LEADER)
+    check_accessibility(page, "leader home")
+    page.get_by_role("link", name="Area figures").first.click()
+    assert page.get_by_test_id("plans-total").inner_text() == "80"
+    check_accessibility(page, "area figures")
+    child = Child.objects.first()
+    response = page.goto(f"{live_server.url}/children/{child.pk}/")
+    assert response.status == 404
+    check_accessibility(page, "404 page")
+
+
+def test_administrator_reaches_the_support_site(page, live_server, demo_area):
+    sign_in(page, live_server, Role.ADMINISTRATOR)
+    page.get_by_role("link", name="Go to the support admin site").click()
+    assert "sendhub support" in page.title()
