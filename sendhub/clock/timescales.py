@@ -9,10 +9,10 @@ and explained, with their legal sources, in `docs/timescales.md`.
 Two decisions the contract leaves open are made here and documented there:
 
 * Nothing dated after `as_of` counts. Events dated after `as_of` are ignored; an exception
-  counts only if its first day is on or before `as_of`, and only for its days up to `as_of`;
-  a case date (`request_received`, `plan_first_issued`) after `as_of` means the clock has not
-  started, and a `previous_review_meeting` after `as_of` is ignored. So the result for a
-  given `as_of` never changes when later history is added.
+  counts only if its first day (`from`) is on or before `as_of`; a case date
+  (`request_received`, `plan_first_issued`) after `as_of` means the clock has not started,
+  and a `previous_review_meeting` after `as_of` is ignored. So the result for a given
+  `as_of` never changes when later history is added.
 * Input that the rules cannot place is rejected with `ClockInputError`, never repaired.
 """
 
@@ -272,110 +272,99 @@ def validate_case(case: Case) -> None:
     Called by `parse_request` and by `compute_deadlines`, so a Case built directly (from the
     database, say) gets the same checks as one read from JSON.
     """
+
+    def fail(problem: str) -> NoReturn:
+        raise ClockInputError(f"{_label(case)}: {problem}")
+
     if not isinstance(case.id, str) or not case.id:
         raise ClockInputError(f"case id must be a non-empty string, got {_quote(case.id)}")
     if case.kind not in EVENTS_BY_KIND:
-        raise ClockInputError(f"{_label(case)}: unknown kind {_quote(case.kind)}")
+        fail(f"unknown kind {_quote(case.kind)}")
     allowed = EVENTS_BY_KIND[case.kind]
     if case.kind == ASSESSMENT:
         if case.request_received is None:
-            raise ClockInputError(f"{_label(case)}: missing required field 'request_received'")
-        clock_start = case.request_received
-        start_name = "request_received"
+            fail("missing required field 'request_received'")
+        clock_start, start_name = case.request_received, "request_received"
         for name in ("plan_first_issued", "previous_review_meeting", "phase_transfer"):
             if getattr(case, name) is not None:
-                raise ClockInputError(f"{_label(case)}: field {name!r} does not apply to an assessment")
+                fail(f"field {name!r} does not apply to an assessment")
     else:
         if case.date_of_birth is None:
-            raise ClockInputError(f"{_label(case)}: missing required field 'date_of_birth'")
+            fail("missing required field 'date_of_birth'")
         if case.plan_first_issued is None:
-            raise ClockInputError(f"{_label(case)}: missing required field 'plan_first_issued'")
+            fail("missing required field 'plan_first_issued'")
         if case.request_received is not None:
-            raise ClockInputError(
-                f"{_label(case)}: field 'request_received' does not apply to an annual_review"
-            )
+            fail("field 'request_received' does not apply to an annual_review")
         if case.plan_first_issued < case.date_of_birth:
-            raise ClockInputError(f"{_label(case)}: plan_first_issued is before date_of_birth")
-        clock_start = case.plan_first_issued
-        start_name = "plan_first_issued"
-        if case.previous_review_meeting is not None:
-            if case.previous_review_meeting < case.plan_first_issued:
-                raise ClockInputError(
-                    f"{_label(case)}: previous_review_meeting {case.previous_review_meeting.isoformat()}"
-                    f" is before plan_first_issued {case.plan_first_issued.isoformat()}"
+            fail("plan_first_issued is before date_of_birth")
+        clock_start, start_name = case.plan_first_issued, "plan_first_issued"
+        previous = case.previous_review_meeting
+        if previous is not None:
+            if previous < case.plan_first_issued:
+                fail(
+                    f"previous_review_meeting {previous.isoformat()} is before"
+                    f" plan_first_issued {case.plan_first_issued.isoformat()}"
                 )
-            clock_start = case.previous_review_meeting
-            start_name = "previous_review_meeting"
+            clock_start, start_name = previous, "previous_review_meeting"
         if case.phase_transfer is not None and case.phase_transfer.to not in PHASES:
-            raise ClockInputError(
-                f"{_label(case)}: unknown phase_transfer.to {_quote(case.phase_transfer.to)}"
-            )
+            fail(f"unknown phase_transfer.to {_quote(case.phase_transfer.to)}")
 
+    same_day: dict[tuple[str, date], Event] = {}
     for event in case.events:
         if event.type == EXCEPTION or event.type not in allowed:
-            raise ClockInputError(f"{_label(case)}: unknown event type {_quote(event.type)} for {case.kind}")
+            fail(f"unknown event type {_quote(event.type)} for {case.kind}")
         if event.date < clock_start:
-            raise ClockInputError(
-                f"{_label(case)}: {event.type} dated {event.date.isoformat()} is before"
+            fail(
+                f"{event.type} dated {event.date.isoformat()} is before"
                 f" {start_name} {clock_start.isoformat()}"
             )
         is_advice = event.type in ("advice_requested", "advice_received")
         if is_advice and event.source not in ADVICE_SOURCES:
-            raise ClockInputError(f"{_label(case)}: {event.type} has unknown source {_quote(event.source)}")
+            fail(f"{event.type} has unknown source {_quote(event.source)}")
         if not is_advice and event.source is not None:
-            raise ClockInputError(f"{_label(case)}: {event.type} cannot have a source")
+            fail(f"{event.type} cannot have a source")
         if event.type == "la_decision":
             if event.outcome not in LA_OUTCOMES:
-                raise ClockInputError(f"{_label(case)}: la_decision has unknown outcome {_quote(event.outcome)}")
+                fail(f"la_decision has unknown outcome {_quote(event.outcome)}")
         elif event.outcome is not None:
-            raise ClockInputError(f"{_label(case)}: {event.type} cannot have an outcome")
+            fail(f"{event.type} cannot have an outcome")
         if event.family_agreed_early and event.type != "final_plan_issued":
-            raise ClockInputError(f"{_label(case)}: {event.type} cannot have family_agreed_early")
+            fail(f"{event.type} cannot have family_agreed_early")
+        if event.type in ("la_decision", "final_plan_issued"):
+            # Two decisions (or final plans) on one day that disagree cannot be ordered.
+            if same_day.setdefault((event.type, event.date), event) != event:
+                fail(
+                    f"two {event.type} events on {event.date.isoformat()} disagree"
+                    " (outcome or family_agreed_early)"
+                )
 
     for period in case.exceptions:
         if period.reason not in EXCEPTION_REASONS:
-            raise ClockInputError(f"{_label(case)}: unknown exception reason {_quote(period.reason)}")
+            fail(f"unknown exception reason {_quote(period.reason)}")
         if period.last_day < period.first_day:
-            raise ClockInputError(
-                f"{_label(case)}: exception 'to' {period.last_day.isoformat()} is before"
+            fail(
+                f"exception 'to' {period.last_day.isoformat()} is before"
                 f" 'from' {period.first_day.isoformat()}"
             )
         if period.last_day < clock_start:
-            raise ClockInputError(
-                f"{_label(case)}: exception ending {period.last_day.isoformat()} is before"
+            fail(
+                f"exception ending {period.last_day.isoformat()} is before"
                 f" {start_name} {clock_start.isoformat()}"
             )
-
-    same_day: dict[tuple[str, date], Event] = {}
-    for event in case.events:
-        if event.type in ("la_decision", "final_plan_issued"):
-            other = same_day.setdefault((event.type, event.date), event)
-            if other != event:
-                raise ClockInputError(
-                    f"{_label(case)}: two {event.type} events on {event.date.isoformat()}"
-                    " disagree (outcome or family_agreed_early)"
-                )
-    if case.kind == ANNUAL_REVIEW:
-        _check_follows(case, ("review_report_sent", "la_decision"), "review_meeting")
-        _check_follows(case, ("amended_plan_issued",), "amendment_notice_sent")
     _match_advice(case)
-
-
-def _check_follows(case: Case, later_types: tuple[str, ...], earlier_type: str) -> None:
-    """A report, decision or amended plan dated before the step it follows cannot be placed."""
-    first = _earliest(case.events, earlier_type)
-    if first is None:
-        return
-    for event in case.events:
-        if event.type in later_types and event.date < first:
-            raise ClockInputError(
-                f"{_label(case)}: {event.type} dated {event.date.isoformat()} is before the"
-                f" {earlier_type} of {first.isoformat()}"
-            )
 
 
 def _by_date(event: Event) -> date:
     return event.date
+
+
+_SOURCE_RANK: Final = {source: n for n, source in enumerate(ADVICE_SOURCES)}
+
+
+def _by_date_and_source(event: Event) -> tuple[date, int]:
+    """Advice rows run in request-date order, same-day requests in the contract's source
+    order, so the output does not depend on the order the events were listed in."""
+    return event.date, _SOURCE_RANK.get(event.source or "", len(ADVICE_SOURCES))
 
 
 def _unanswerable(case: Case, receipt: Event) -> NoReturn:
@@ -391,7 +380,7 @@ def _match_advice(case: Case) -> list[tuple[Event, date | None]]:
 
     Receipts are taken in date order; each answers the earliest unanswered request of the
     same source. A receipt with no such request on or before its date cannot be placed.
-    Returns requests in (date, input) order with their receipt date or None.
+    Returns requests in (date, source) order with their receipt date or None.
     """
     requests: list[Event] = []
     receipts: list[Event] = []
@@ -400,12 +389,11 @@ def _match_advice(case: Case) -> list[tuple[Event, date | None]]:
             requests.append(event)
         elif event.type == "advice_received":
             receipts.append(event)
+    if not requests and not receipts:
+        return []
+    requests.sort(key=_by_date_and_source)
     if not receipts:
-        if not requests:
-            return []
-        requests.sort(key=_by_date)
         return [(request, None) for request in requests]
-    requests.sort(key=_by_date)
     receipts.sort(key=_by_date)
     answered: list[date | None] = [None] * len(requests)
     for receipt in receipts:
@@ -423,11 +411,14 @@ def _match_advice(case: Case) -> list[tuple[Event, date | None]]:
 # --- computing deadlines ------------------------------------------------------------------
 
 
-def _earliest(events: Iterable[Event], event_type: str) -> date | None:
+def _first_from(case: Case, event_type: str, start: date, as_of: date) -> date | None:
+    """Earliest `event_type` dated from `start` to `as_of`: a report, decision or amended plan
+    dated before the step it follows belongs to an earlier round and does not count."""
     found: date | None = None
-    for event in events:
-        if event.type == event_type and (found is None or event.date < found):
-            found = event.date
+    for event in case.events:
+        if event.type == event_type and start <= event.date <= as_of:
+            if found is None or event.date < found:
+                found = event.date
     return found
 
 
@@ -464,9 +455,9 @@ def compute_deadlines(
                 first[event.type] = event
     rows = _Rows(as_of, explain)
     if case.kind == ASSESSMENT:
-        rows.periods = [
-            (p.first_day, min(p.last_day, as_of)) for p in case.exceptions if p.first_day <= as_of
-        ]
+        # Every row shown starts on or before as_of, so an exception that began by as_of
+        # overlaps a row exactly when its whole period does: no need to cut it at as_of.
+        rows.periods = [(p.first_day, p.last_day) for p in case.exceptions if p.first_day <= as_of]
         _assessment(case, as_of, first, rows)
     else:
         _annual_review(case, as_of, first, rows)
@@ -648,7 +639,7 @@ def _annual_review(case: Case, as_of: date, first: Mapping[str, Event], rows: _R
         if decision is None:
             done = None
         elif decision.outcome == "amend":
-            done = _day_of(first, "amended_plan_issued")
+            done = _first_from(case, "amended_plan_issued", decision.date, as_of)
         else:
             done = decision.date
         rows.add(
@@ -666,14 +657,14 @@ def _annual_review(case: Case, as_of: date, first: Mapping[str, Event], rows: _R
             "review_report",
             meeting,
             meeting + _TWO_WEEKS,
-            _day_of(first, "review_report_sent"),
+            _first_from(case, "review_report_sent", meeting, as_of),
             "A report of the review meeting must be sent out within 2 weeks of the meeting.",
         )
         rows.add(
             "la_review_decision",
             meeting,
             meeting + _FOUR_WEEKS,
-            _day_of(first, "la_decision"),
+            _first_from(case, "la_decision", meeting, as_of),
             "Within 4 weeks of the review meeting the council must tell the family whether it"
             " will keep the plan as it is, change it, or stop it.",
         )
@@ -684,7 +675,7 @@ def _annual_review(case: Case, as_of: date, first: Mapping[str, Event], rows: _R
             "amended_plan",
             notice,
             notice + _EIGHT_WEEKS,
-            _day_of(first, "amended_plan_issued"),
+            _first_from(case, "amended_plan_issued", notice, as_of),
             "The council must send the changed (amended) plan within 8 weeks of sending the"
             " family the proposed changes.",
         )
