@@ -2,7 +2,7 @@
 
 Pure (numpy, no Django). For each service the estimator learns from the history known on the
 as-of date: recent weekly first-appointment throughput (exponentially weighted, restarted at a
-detected level shift, with a damped trend), how much that level has wandered in the past, the
+detected level shift), its long-run growth and the demand it tends towards, how much that level has wandered in the past, the
 week-to-week noise, seasonal dips learned from the service's own years (August, Christmas, Easter
 and half terms) on top of calendar defaults, the urgent arrival rate, the removal hazard of waiting
 referrals and how far from strict referral order the service actually sees people. It then
@@ -42,10 +42,14 @@ LEVEL_HALF_LIFE = 8.0  # weeks; the current throughput leans on the last two mon
 RATE_HALF_LIFE = 13.0  # weeks; arrival and removal rates lean on the last quarter
 SHIFT_Z = 4.5  # how clear a step change in throughput must be before older weeks are dropped
 SHIFT_MIN_CHANGE = 0.12  # ...and how large, relative to the level
-TREND_DAMPING = 0.9  # per week; a trend is followed for about ten weeks, then assumed to stop
 DRIFT_SD_PRIOR = 0.04  # per week on the log scale: about 30% a year, what services see
 DRIFT_PRIOR_YEARS = 1.5  # how much history outweighs that prior
 SEASON_PRIOR_YEARS = 2.0
+GROWTH_WEEKS = 156  # long-run growth is measured over the last three years
+GROWTH_CAP = 0.003  # per week on the log scale, about 17% a year
+WIDEN = 1.25  # model-error allowance: the p10-p90 band is widened by this factor on the log scale
+REVERSION_SHARE = 0.5  # how much of the gap between throughput and demand closes...
+REVERSION_WEEKS = 52.0  # ...and how fast (e-folding time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,9 @@ class ServiceModel:
     waiting: int
     waiting_urgent: int
     weekly_capacity: float
-    capacity_trend: float
+    matching_capacity: float
+    capacity_growth: float
+    demand_growth: float
     level_sd: float
     drift_sd: float
     dispersion: float
@@ -281,7 +287,8 @@ def _fit(arr: _Arrays, as_of: int) -> _Fit:
     if total_seen < 5 or weeks < 4:
         # Next to nothing seen: assume the list moves at the rate people join it, and say we do not know.
         level = max(arrivals, total_seen / weeks, 0.25)
-        slope, level_sd, noise_var, drift_sd = 0.0, 0.7, level, DRIFT_SD_PRIOR
+        level_sd, noise_var, drift_sd = 0.7, level, DRIFT_SD_PRIOR
+        growth = 0.0
     else:
         recent = z[-104:]
         diffs = np.diff(recent)
@@ -291,33 +298,24 @@ def _fit(arr: _Arrays, as_of: int) -> _Fit:
         if shift > 0:
             shift_on = date.fromordinal(int(first_day + 7 * (weeks - len(recent) + shift)))
         seg = recent[shift:][-52:]
-        n = len(seg)
-        w = _ew_weights(n, LEVEL_HALF_LIFE)
-        t = np.arange(n, dtype=float) - (n - 1)
-        if n >= 8:
-            design = np.stack([np.ones(n), t], axis=1)
-            xtw = design.T * w
-            inv = np.linalg.inv(xtw @ design)
-            coef = inv @ (xtw @ seg)
-            level, slope = float(coef[0]), float(coef[1])
-            resid = seg - design @ coef
-            noise_var = max(float(np.sum(w * resid**2) / np.sum(w)), 0.25)
-            cov = inv @ ((design.T * w**2) @ design) @ inv * noise_var
-            level_var = float(cov[0, 0])
-        else:
-            level = float(np.sum(w * seg) / np.sum(w))
-            slope = 0.0
-            level_var = noise_var * float(np.sum(w**2) / np.sum(w) ** 2) + (0.3 * level) ** 2
+        level, level_var, noise_var = _level(seg, noise_var)
         if level <= 0.1:
             level = max(float(np.mean(seg)), arrivals, 0.25)
-            slope = 0.0
         level_sd = min(math.sqrt(max(level_var, 0.0)) / level, 0.7)
         drift_sd = _drift_sd(z, weeks)
+        growth = _growth(z)
     dispersion = float(np.clip(noise_var / max(level, 1e-9), 1.0, 6.0))
 
+    demand_growth = _growth((urgent_w + routine_w) / np.maximum(np.where(f0 < 0.7, 0.6, 1.0), 0.05))
     rw = _ew_weights(min(weeks, 52), RATE_HALF_LIFE)
     urgent_rate = float(np.sum(rw * urgent_w[-len(rw):]) / np.sum(rw))
     routine_rate = float(np.sum(rw * routine_w[-len(rw):]) / np.sum(rw))
+    matching = level
+    if total_seen >= 5 and weeks >= 26:
+        # The normal-week throughput that would see as many people as were referred last year.
+        yearly = float(np.mean(factor[-52:]))
+        matching = (np.sum(urgent_w[-52:]) + np.sum(routine_w[-52:])) / min(weeks, 52) / max(yearly, 0.3)
+        matching = max(matching, 0.1)
     hw = _ew_weights(min(weeks, 52), 26.0)
     removal_events = float(np.sum(hw * removed_w[-len(hw):]))
     exposure = float(np.sum(hw * np.maximum(list_w[-len(hw):], 0.0)))
@@ -333,7 +331,9 @@ def _fit(arr: _Arrays, as_of: int) -> _Fit:
         waiting=waiting,
         waiting_urgent=waiting_urgent,
         weekly_capacity=round(level, 3),
-        capacity_trend=round(slope, 4),
+        matching_capacity=round(float(matching), 3),
+        capacity_growth=round(growth, 5),
+        demand_growth=round(demand_growth, 5),
         level_sd=round(level_sd, 4),
         drift_sd=round(drift_sd, 4),
         dispersion=round(dispersion, 3),
@@ -345,6 +345,50 @@ def _fit(arr: _Arrays, as_of: int) -> _Fit:
         out_of_order_days=round(float(np.std(order_pool)) if len(order_pool) else 0.0, 1),
     )
     return _Fit(model, season_adj, order_pool, urgent_waits, removal_events)
+
+
+def _level(seg: np.ndarray, noise_var: float) -> tuple[float, float, float]:
+    """Current throughput level of the current regime, the level's variance and the weekly noise.
+
+    An exponentially weighted mean follows a recent change within weeks without being thrown by
+    one odd week. No short-term trend is extrapolated: backtests showed a trend fitted to a few
+    noisy months does more harm than good; lasting change is left to the growth and drift terms.
+    """
+    n = len(seg)
+    w = _ew_weights(n, LEVEL_HALF_LIFE)
+    level = float(np.sum(w * seg) / np.sum(w))
+    if n >= 6:
+        noise_var = max(float(np.sum(w * (seg - level) ** 2) / np.sum(w)), 0.25)
+    level_var = noise_var * float(np.sum(w**2) / np.sum(w) ** 2)
+    if n < 6:
+        level_var += (0.3 * max(level, 0.0)) ** 2
+    return level, level_var, noise_var
+
+
+def _growth(z: np.ndarray) -> float:
+    """Long-run growth per week (log scale) of a weekly series over up to three years, kept only if clear.
+
+    Services grow or shrink over years (investment follows demand, posts are cut); a slope fitted
+    to 4-week block means is shrunk towards zero by its own standard error and capped.
+    """
+    x = z[-GROWTH_WEEKS:]
+    blocks = len(x) // 4
+    if blocks < 13:
+        return 0.0
+    means = x[len(x) - 4 * blocks :].reshape(blocks, 4).mean(axis=1)
+    if np.any(means <= 0):
+        return 0.0
+    y = np.log(means)
+    t = 4.0 * np.arange(blocks)
+    tm = t.mean()
+    sxx = float(np.sum((t - tm) ** 2))
+    slope = float(np.sum((t - tm) * (y - y.mean())) / sxx)
+    resid = y - y.mean() - slope * (t - tm)
+    se2 = float(np.sum(resid**2) / (blocks - 2) / sxx)
+    # Residuals of a random walk are autocorrelated; inflate the error so noise is not taken for growth.
+    se2 *= 4.0
+    shrunk = slope * max(0.0, 1.0 - se2 / slope**2) if slope else 0.0
+    return float(np.clip(shrunk, -GROWTH_CAP, GROWTH_CAP))
 
 
 def _drift_sd(z: np.ndarray, weeks: int) -> float:
@@ -403,14 +447,16 @@ def _simulate_paths(fit: _Fit, as_of: int, paths: int, weeks: int, rng: np.rando
     f0, buckets = _week_calendar(as_of + 1, weeks)
     season = f0 * fit.season_adj[buckets]
     t = np.arange(1, weeks + 1)
-    trend = (m.capacity_trend / max(m.weekly_capacity, 1e-9)) * TREND_DAMPING * (1 - TREND_DAMPING**t) / (1 - TREND_DAMPING)
-    trend = np.clip(trend, -0.3, 0.3)
     e0 = rng.normal(0.0, m.level_sd, size=(paths, 1))
     walk = np.cumsum(rng.normal(0.0, m.drift_sd, size=(paths, weeks)), axis=1)
-    mean = m.weekly_capacity * np.exp(e0 + trend[None, :] + walk) * season[None, :]
+    # Shortages get recruited back, long lists bring recovery plans, short ones lose staff to
+    # other work: part of the gap between throughput and demand closes over about a year.
+    gap = math.log(m.matching_capacity / m.weekly_capacity) * REVERSION_SHARE
+    revert = gap * (1.0 - np.exp(-t / REVERSION_WEEKS))
+    mean = m.weekly_capacity * np.exp(e0 + revert[None, :] + m.capacity_growth * t[None, :] + walk) * season[None, :]
     noise = rng.standard_normal((paths, weeks)) * np.sqrt(m.dispersion * mean)
     capacity = np.maximum(mean + noise, 0.0)
-    demand_walk = np.exp(np.cumsum(rng.normal(0.0, DRIFT_SD_PRIOR, size=(paths, weeks)), axis=1))
+    demand_walk = np.exp(m.demand_growth * t[None, :] + np.cumsum(rng.normal(0.0, DRIFT_SD_PRIOR, size=(paths, weeks)), axis=1))
     demand_season = np.where(f0 < 0.7, 0.6, 1.0)[None, :]
     urgent = rng.poisson(m.urgent_per_week * demand_walk * demand_season).astype(float)
     routine = rng.poisson(m.routine_per_week * demand_walk * demand_season).astype(float)
@@ -530,6 +576,9 @@ def _run_service(
 
 def _quantile_days(days: np.ndarray) -> np.ndarray:
     q = np.quantile(days, [0.1, 0.5, 0.9], axis=0)
+    # The simulation knows only the uncertainty it models; backtests show real lists move more.
+    logs = np.log(np.maximum(q, 1.0))
+    q = np.exp(logs[1] + WIDEN * (logs - logs[1]))
     q = np.maximum(np.rint(q), 1.0)
     q = np.maximum.accumulate(q, axis=0)  # p10 <= p50 <= p90
     return np.maximum.accumulate(q, axis=1)  # nobody further back gets an earlier date

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WaitsConfig(AppConfig):
+    name = "sendhub.waits"
+    label = "waits"
