@@ -746,11 +746,13 @@ def _explain(
         return f"{what} {now}"
     if status in (LATE, OVERDUE):
         note = (
-            " An exception the law allows (such as a school closure or the family being away)"
-            " covered part of this time, so the delay may not count as a breach."
+            " An exception (such as a school closure or the family being away) was recorded"
+            " during this time; if it made the deadline impossible to meet, the law does not"
+            " count the delay as a breach."
         )
     else:
-        note = " An exception the law allows was recorded during this time."
+        note = " An exception (such as a school closure or the family being away) was recorded"
+        note += " during this time."
     return f"{what} {now}{note}"
 
 

@@ -126,7 +126,7 @@ def test_explanations_are_plain_english_for_a_parent():
     )
     assert "6 October 2025" in rows["decision_whether_to_assess"].explanation
     assert "2 days after the deadline of 18 November 2025" in rows["advice:health"].explanation
-    assert "may not count as a breach" in rows["advice:health"].explanation
+    assert "does not count the delay as a breach" in rows["advice:health"].explanation
     assert "25 December 2025" in rows["final_not_before"].explanation
 
 
