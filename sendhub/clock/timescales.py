@@ -34,6 +34,7 @@ __all__ = [
     "KINDS",
     "LA_OUTCOMES",
     "PHASES",
+    "RULES",
     "STATUSES",
     "Case",
     "ClockInputError",
