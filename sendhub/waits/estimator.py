@@ -40,14 +40,16 @@ MAX_WEEKS = 520  # estimates beyond ten years are capped there
 FIT_WEEKS = 260  # at most five years of history are used
 LEVEL_HALF_LIFE = 8.0  # weeks; the current throughput leans on the last two months
 RATE_HALF_LIFE = 13.0  # weeks; arrival and removal rates lean on the last quarter
-SHIFT_Z = 4.5  # how clear a step change in throughput must be before older weeks are dropped
+SHIFT_Z = 3.5  # how clear a step change in throughput must be before older weeks are dropped
 SHIFT_MIN_CHANGE = 0.12  # ...and how large, relative to the level
 DRIFT_SD_PRIOR = 0.04  # per week on the log scale: about 30% a year, what services see
 DRIFT_PRIOR_YEARS = 1.5  # how much history outweighs that prior
 SEASON_PRIOR_YEARS = 2.0
 GROWTH_WEEKS = 156  # long-run growth is measured over the last three years
 GROWTH_CAP = 0.003  # per week on the log scale, about 17% a year
-WIDEN = 1.25  # model-error allowance: the p10-p90 band is widened by this factor on the log scale
+WIDEN_SHORT = 0.5  # model-error allowance: the p10-p90 band is widened on the log scale by
+WIDEN_WEEKS = 26.0  # 1 + WIDEN_SHORT * exp(-weeks / WIDEN_WEEKS) + WIDEN_LONG, most for near dates
+WIDEN_LONG = 0.0
 REVERSION_SHARE = 0.5  # how much of the gap between throughput and demand closes...
 REVERSION_WEEKS = 52.0  # ...and how fast (e-folding time)
 
@@ -149,6 +151,7 @@ def _by_service(referrals: Iterable[Referral]) -> dict[str, _Arrays]:
         grouped.setdefault(r.service, []).append(r)
     out: dict[str, _Arrays] = {}
     for service, rows in grouped.items():
+        rows.sort(key=lambda r: (r.referred_on, r.referral_id))  # results must not depend on input order
         out[service] = _Arrays(
             service,
             np.array([r.referral_id for r in rows], dtype=object),
@@ -290,13 +293,19 @@ def _fit(arr: _Arrays, as_of: int) -> _Fit:
         level_sd, noise_var, drift_sd = 0.7, level, DRIFT_SD_PRIOR
         growth = 0.0
     else:
-        recent = z[-104:]
+        # Holiday weeks (Christmas) say little about normal capacity and much about how well the
+        # seasonal factor was guessed, so the level and any shift are read from the other weeks.
+        normal = np.flatnonzero(f0 >= 0.7)
+        normal = normal[normal >= weeks - 104]
+        if len(normal) < 2:
+            normal = np.arange(max(weeks - 104, 0), weeks)
+        recent = z[normal]
         diffs = np.diff(recent)
         mad = np.median(np.abs(diffs - np.median(diffs))) if len(diffs) else 0.0
         noise_var = max((1.4826 * mad) ** 2 / 2.0, np.mean(recent) * 0.5, 0.25)
         shift = _detect_shift(recent, noise_var)
         if shift > 0:
-            shift_on = date.fromordinal(int(first_day + 7 * (weeks - len(recent) + shift)))
+            shift_on = date.fromordinal(int(first_day + 7 * normal[shift]))
         seg = recent[shift:][-52:]
         level, level_var, noise_var = _level(seg, noise_var)
         if level <= 0.1:
@@ -578,7 +587,8 @@ def _quantile_days(days: np.ndarray) -> np.ndarray:
     q = np.quantile(days, [0.1, 0.5, 0.9], axis=0)
     # The simulation knows only the uncertainty it models; backtests show real lists move more.
     logs = np.log(np.maximum(q, 1.0))
-    q = np.exp(logs[1] + WIDEN * (logs - logs[1]))
+    widen = 1.0 + WIDEN_SHORT * np.exp(-q[1] / (7.0 * WIDEN_WEEKS)) + WIDEN_LONG
+    q = np.exp(logs[1] + widen * (logs - logs[1]))
     q = np.maximum(np.rint(q), 1.0)
     q = np.maximum.accumulate(q, axis=0)  # p10 <= p50 <= p90
     return np.maximum.accumulate(q, axis=1)  # nobody further back gets an earlier date
