@@ -50,19 +50,19 @@ def run_one(service: str, profile: ServiceProfile, seed: int, every: int, paths:
     return backtest(history, cuts=cut_dates(FIRST_CUT, LAST_CUT, every), paths=paths, seed=0)[service]
 
 
-def line(label: str, scores: list[ServiceScore]) -> str:
+def line(label: str, scores: list[ServiceScore], *, per_seed: bool = True) -> str:
     n = sum(s.scored for s in scores)
     within = sum(s.within * s.scored for s in scores) / n
     below = sum(s.below_p10 * s.scored for s in scores) / n
     above = sum(s.above_p90 * s.scored for s in scores) / n
-    per_seed = " ".join(f"{s.within:.2f}" for s in scores)
+    seeds = f" ({' '.join(f'{s.within:.2f}' for s in scores)})" if per_seed else ""
     mae = statistics.mean(s.mae_p50_days for s in scores)
     public = statistics.mean(s.mae_public_days for s in scores)
     medae = statistics.mean(s.median_ae_p50_days for s in scores)
     medpub = statistics.mean(s.median_ae_public_days for s in scores)
     cut_ms = 1000 * sum(s.seconds for s in scores) / max(sum(s.cuts for s in scores), 1)
     return (
-        f"| {label} | {n} | {within:.3f} ({per_seed}) | {below:.3f} | {above:.3f} | "
+        f"| {label} | {n} | {within:.3f}{seeds} | {below:.3f} | {above:.3f} | "
         f"{mae:.0f} | {public:.0f} | {mae / public:.2f} | {medae:.0f} / {medpub:.0f} | {cut_ms:.0f} |"
     )
 
@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             scores = [run_one(service, profile, seed, args.every, args.paths) for seed in seeds]
             everything += scores
             print(line(label, scores), flush=True)
-    print("\n" + line("all of the above", everything).replace("| all", "all").rstrip("|"))
+    print("\nAll of the above together:\n")
+    print(header)
+    print(line("all", everything, per_seed=False))
 
     borough = simulate_borough(start=date(2021, 1, 4), end=END, seed=seeds[0])
     waiting = sum(r.waiting for r in borough)

@@ -2,10 +2,11 @@
 
 Pure (numpy, no Django). For each service the estimator learns from the history known on the
 as-of date: recent weekly first-appointment throughput (exponentially weighted, restarted at a
-detected level shift), its long-run growth and the demand it tends towards, how much that level has wandered in the past, the
-week-to-week noise, seasonal dips learned from the service's own years (August, Christmas, Easter
-and half terms) on top of calendar defaults, the urgent arrival rate, the removal hazard of waiting
-referrals and how far from strict referral order the service actually sees people. It then
+detected level shift), its long-run growth, the demand it tends towards, how much the level has
+wandered in the past, the week-to-week noise, seasonal dips learned from the service's own years
+(August, Christmas, Easter, half terms) on top of calendar defaults, the urgent arrival rate,
+the removal hazard of waiting referrals and how far from strict referral order the service
+actually sees people. It then
 simulates a few hundred possible futures week by week with a fixed seed and reads every waiting
 referral's 10th, 50th and 90th percentile date off the same paths. The method, its assumptions
 and its measured calibration are in docs/waits-estimator.md.
@@ -31,6 +32,7 @@ __all__ = [
     "estimate",
     "fit_services",
     "list_figures",
+    "positions",
     "recent_mean_wait",
     "usual_public_figure",
 ]
@@ -44,7 +46,7 @@ SHIFT_Z = 3.5  # how clear a step change in throughput must be before older week
 SHIFT_MIN_CHANGE = 0.12  # ...and how large, relative to the level
 DRIFT_SD_PRIOR = 0.04  # per week on the log scale: about 30% a year, what services see
 DRIFT_PRIOR_YEARS = 1.5  # how much history outweighs that prior
-SEASON_PRIOR_YEARS = 2.0
+SEASON_PRIOR_YEARS = 2.0  # years of a service's own history worth as much as the calendar default
 GROWTH_WEEKS = 156  # long-run growth is measured over the last three years
 GROWTH_CAP = 0.003  # per week on the log scale, about 17% a year
 WIDEN_SHORT = 0.5  # model-error allowance: the p10-p90 band is widened on the log scale by
@@ -68,7 +70,14 @@ class Estimate:
 
 @dataclass(frozen=True, slots=True)
 class ServiceModel:
-    """What the estimator learned about one service; shown to staff so the estimate can be questioned."""
+    """What the estimator learned about one service; shown to staff so the estimate can be questioned.
+
+    Rates are per week. `weekly_capacity` is first appointments in a normal (non-holiday) week now;
+    `matching_capacity` the normal-week throughput that would keep pace with last year's
+    referrals; growths are per week on the log scale; `level_sd` and `drift_sd` are the
+    uncertainty of today's level and its weekly wander (log scale); `dispersion` is the weekly
+    variance over the mean; `shift_on` the start of the current regime if a step was detected.
+    """
 
     service: str
     as_of: date

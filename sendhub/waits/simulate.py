@@ -92,11 +92,11 @@ DEFAULT_PROFILES: Mapping[str, ServiceProfile] = {
     ),
     # Autism/ADHD assessment: demand rising ~8% a year, waits of one to three years.
     "neurodevelopmental": ServiceProfile(
-        weekly_referrals=30.0, weekly_capacity=28.5, typical_wait_weeks=80, urgent_share=0.10,
+        weekly_referrals=30.0, weekly_capacity=28.5, typical_wait_weeks=70, urgent_share=0.10,
         demand_growth_per_year=0.08, removal_hazard_per_week=0.0008, order_noise_days=21,
     ),
     "speech_language": ServiceProfile(
-        weekly_referrals=45.0, weekly_capacity=44.5, typical_wait_weeks=32, urgent_share=0.10,
+        weekly_referrals=45.0, weekly_capacity=44.5, typical_wait_weeks=28, urgent_share=0.10,
         demand_growth_per_year=0.03, removal_hazard_per_week=0.002, order_noise_days=14,
     ),
     "occupational_therapy": ServiceProfile(

@@ -174,12 +174,15 @@ def test_list_figures_and_what_if(slt_history: list[Referral]) -> None:
 
 
 def test_seven_thousand_waiting_in_a_few_seconds() -> None:
-    borough = simulate_borough(start=date(2021, 1, 4), end=AS_OF, seed=11)
-    extra = simulate_service(
-        service="dietetics", start=date(2021, 1, 4), end=AS_OF, seed=11,
-        profile=replace(DEFAULT_PROFILES["physiotherapy"], weekly_referrals=20, weekly_capacity=18.5),
-    )
+    borough = simulate_borough(start=date(2022, 1, 3), end=AS_OF, seed=11)
+    extra_profile = replace(DEFAULT_PROFILES["physiotherapy"], weekly_referrals=20, weekly_capacity=18.5)
+    extra = [
+        r
+        for name in ("dietetics", "audiology", "continence")
+        for r in simulate_service(service=name, start=date(2022, 1, 3), end=AS_OF, seed=11, profile=extra_profile)
+    ]
     history = [*borough, *extra]
+    assert len({r.service for r in history}) == 10
     waiting = sum(r.waiting for r in history)
     assert waiting >= 5000
     started = time.perf_counter()
