@@ -17,7 +17,7 @@ from sendhub.people.models import Child
 from sendhub.people.selectors import children_visible_to, search_children
 from sendhub.web.child_access import get_child_or_404
 
-from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut
+from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut, ReferralOut
 
 PAGE_SIZE = 100
 
@@ -163,6 +163,18 @@ def child_involvements(request, child_id: int):
          "professional": i.professional.full_name if i.professional else None,
          "team": i.team.name if i.team else None, "started_on": i.started_on, "ended_on": i.ended_on}
         for i in child.involvements.all()
+    ])
+
+
+@children_router.get("/{int:child_id}/referrals", response={200: list[ReferralOut], 404: ErrorOut, **COMMON},
+                     summary="A child's referrals to health services and their waiting-list status")
+def child_referrals(request, child_id: int):
+    child = get_child_or_404(request, child_id, audit_summary="Read health referrals")
+    return Status(200, [
+        {"id": r.pk, "reference": r.reference, "service": r.service.name, "service_kind": r.service.kind,
+         "provider": r.service.provider.name, "priority": r.priority, "referred_on": r.referred_on,
+         "seen_on": r.seen_on, "removed_on": r.removed_on}
+        for r in child.referrals.all()
     ])
 
 

@@ -77,3 +77,15 @@ class AuditOut(Schema):
     action: str
     summary: str
     channel: str
+
+
+class ReferralOut(Schema):
+    id: int
+    reference: str
+    service: str
+    service_kind: str
+    provider: str
+    priority: str
+    referred_on: date
+    seen_on: date | None
+    removed_on: date | None

@@ -25,6 +25,8 @@ from sendhub.organisations.models import (
 )
 from sendhub.people.models import Child, FamilyMember, Involvement, InvolvementRole, Need, Relationship
 from sendhub.plans.models import EHCPlan, PlanStatus
+from sendhub.waits.models import Referral
+from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
 
 DEMO_DOMAIN = "demo.sendhub.test"
 DEMO_PASSWORD = "demo-password-2026"
@@ -35,6 +37,17 @@ NEED_WEIGHTS = {
     Need.ASD: 33, Need.SLCN: 21, Need.SEMH: 14, Need.MLD: 8, Need.SLD: 5, Need.PD: 3, Need.SPLD: 3,
     Need.OTH: 3, Need.HI: 2, Need.PMLD: 1.5, Need.VI: 1, Need.MSI: 0.3,
 }
+# Who waits for which service: ages in years and the needs typical of the list.
+REFERRAL_CHILDREN = {
+    "wheelchair": ((2, 18), [Need.PD, Need.PMLD]),
+    "neurodevelopmental": ((3, 16), [Need.ASD, Need.SEMH, Need.SLCN]),
+    "speech_language": ((2, 11), [Need.SLCN, Need.ASD]),
+    "occupational_therapy": ((4, 16), [Need.PD, Need.SPLD, Need.ASD]),
+    "sensory_ot": ((3, 12), [Need.ASD, Need.SLCN]),
+    "physiotherapy": ((0, 16), [Need.PD, Need.OTH]),
+    "camhs_core": ((6, 17), [Need.SEMH, Need.ASD]),
+}
+REFERRAL_HISTORY_YEARS = 2
 # Age of children with plans: few under 5, most 5 to 15, fewer 16 to 25.
 AGE_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 1, 1, 0.5]
 SCHOOL_MIX = [  # (phase, setting type, share of 150, name suffix)
@@ -112,7 +125,8 @@ class DemoArea:
 
     # building ------------------------------------------------------------------------------
     def build(self, scale: Scale) -> dict[str, int]:
-        totals = {"local_authorities": 0, "schools": 0, "children": 0, "plans": 0, "assessments": 0}
+        totals = {"local_authorities": 0, "schools": 0, "children": 0, "plans": 0, "assessments": 0,
+                  "referrals": 0, "waiting": 0}
         for index in range(scale.local_authorities):
             with transaction.atomic():
                 counts = self.build_area(index, scale, with_demo_accounts=index == 0)
@@ -154,11 +168,14 @@ class DemoArea:
         plan_children = children[: scale.plans_per_area]
         plans = self._plans(plan_children)
         assessments = self._assessments(children, scale)
+        referrals, referral_children = self._referral_rows(la, la_code, schools, services)
+        children = children + referral_children
         self._families(children, with_demo_accounts, staff)
+        waiting = self._referrals(referrals, referral_children, children, staff.get("demo_children", []))
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
-                "assessments": assessments}
+                "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
     def _schools(self, la, index: int, count: int) -> list[Organisation]:
         total_share = sum(share for _, _, share, _ in SCHOOL_MIX)
@@ -252,6 +269,53 @@ class DemoArea:
                 child_protection=self.rng.random() < 0.02,
             ))
         return Child.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _referral_rows(self, la, la_code: str, schools, services) -> tuple[list, list[Child]]:
+        """Two years of each service's list, simulated with recovery plans, shortages and surges.
+
+        Most children still waiting are new to the partnership (no plan); they get their own records.
+        """
+        history = simulate_borough(start=years_before(self.today, REFERRAL_HISTORY_YEARS), end=self.today,
+                                   seed=self.rng.randrange(2**31), profiles=DEFAULT_PROFILES)
+        by_phase: dict[str, list] = {}
+        for school in schools:
+            by_phase.setdefault(school.phase, []).append(school)
+        new_children, rows = [], []
+        for referral in history:
+            service = services[referral.service]
+            waiting = referral.seen_on is None and referral.removed_on is None
+            child = None
+            if waiting and self.rng.random() < 0.65:
+                (youngest, oldest), needs = REFERRAL_CHILDREN[referral.service]
+                age = self.rng.randint(youngest, oldest)
+                dob = years_before(self.today, age) - timedelta(days=self.rng.randrange(365))
+                setting = self._setting_for(age, by_phase)
+                first, last = self.name()
+                child = Child(given_name=first, family_name=last, date_of_birth=dob, local_authority=la,
+                              setting=setting, nhs_number=self.nhs_number(), primary_need=self.rng.choice(needs),
+                              upn=self.upn(la_code, setting.urn, dob.year + 10)
+                              if setting and setting.phase != Phase.EARLY_YEARS else None)
+                new_children.append(child)
+            rows.append((referral, service, child))
+        return rows, Child.objects.bulk_create(new_children, batch_size=BATCH)
+
+    def _referrals(self, rows, referral_children, children, demo_children) -> int:
+        new = {child.pk for child in referral_children}
+        existing = [c for c in children if c.pk not in new]
+        demo_wanted = dict(zip(["speech_language", "neurodevelopmental"], demo_children[:2], strict=False))
+        objects = []
+        for referral, service, child in rows:
+            waiting = referral.seen_on is None and referral.removed_on is None
+            if waiting and referral.service in demo_wanted and referral.priority == "routine":
+                child = demo_wanted.pop(referral.service)  # the demo parent's children are waiting too
+            objects.append(Referral(
+                child=child or self.rng.choice(existing), service=service, reference=referral.referral_id,
+                priority=referral.priority, referred_on=referral.referred_on, seen_on=referral.seen_on,
+                removed_on=referral.removed_on,
+                removal_reason="No longer needed" if referral.removed_on else "",
+            ))
+        Referral.objects.bulk_create(objects, batch_size=BATCH)
+        return sum(1 for r in objects if r.seen_on is None and r.removed_on is None)
 
     def _setting_for(self, age: int, by_phase: dict) -> Organisation | None:
         if age < 3 or age > 19:

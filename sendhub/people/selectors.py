@@ -88,6 +88,7 @@ def child_for_page(queryset: QuerySet[Child]) -> QuerySet[Child]:
         "involvements__professional",
         "involvements__team",
         "plans",
+        "referrals__service__provider",
     )
 
 

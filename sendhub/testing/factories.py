@@ -116,3 +116,22 @@ class EHCPlanFactory(factory.django.DjangoModelFactory):
 
     child = factory.SubFactory(ChildFactory)
     first_issued_on = date(2023, 3, 10)
+
+
+class HealthServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organisations.HealthService"
+
+    provider = factory.SubFactory(ProviderFactory)
+    kind = "speech_language"
+    name = factory.Sequence(lambda n: f"Speech and language therapy {n}")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "waits.Referral"
+
+    child = factory.SubFactory(ChildFactory)
+    service = factory.SubFactory(HealthServiceFactory)
+    reference = factory.Sequence(lambda n: f"REF-{n:06d}")
+    referred_on = date(2026, 3, 1)

@@ -57,6 +57,8 @@ def child_detail(request, pk: int):
         "involvements": [i for i in child.involvements.all() if i.is_active()],
         "family": child.family_members.all(),
         "plans": child.plans.all(),
+        "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
+                                                                  r.referred_on)),
     }
     return render(request, "web/child_detail.html", context)
 

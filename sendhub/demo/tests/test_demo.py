@@ -13,6 +13,7 @@ from sendhub.organisations.models import Organisation
 from sendhub.people.models import Child, FamilyMember
 from sendhub.people.selectors import children_visible_to
 from sendhub.plans.models import EHCPlan
+from sendhub.waits.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,11 @@ def test_need_mix_is_realistic_at_borough_scale():
     asd = EHCPlan.objects.filter(child__primary_need="ASD").count()
     assert 0.28 < asd / total < 0.38  # about a third
     assert Organisation.objects.filter(kind="school").count() == 150
+    waiting = Referral.objects.waiting()
+    assert 5500 < waiting.count() < 8000  # about 7,000 children on health waiting lists
+    assert waiting.filter(service__kind="neurodevelopmental").count() > waiting.filter(service__kind="wheelchair").count()
+    parent = User.objects.get(email=demo_email(Role.FAMILY))
+    assert waiting.filter(child__in=children_visible_to(parent)).count() >= 2
 
 
 def test_demo_if_empty_leaves_existing_data_alone():

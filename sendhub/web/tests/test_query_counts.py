@@ -25,6 +25,7 @@ def test_children_list_is_flat(area, client_for, django_assert_max_num_queries, 
 def test_child_page_is_flat(area, client_for, django_assert_max_num_queries, involvements):
     for _ in range(involvements):
         f.InvolvementFactory(child=area.child, organisation=area.provider)
+        f.ReferralFactory(child=area.child)
     f.EHCPlanFactory(child=area.child)
     client = client_for(area.users["caseworker"])
     for _ in range(10):

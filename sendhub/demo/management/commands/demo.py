@@ -56,7 +56,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Loaded {totals['local_authorities']} local authorit{'y' if totals['local_authorities'] == 1 else 'ies'}, "
                 f"{totals['schools']:,} schools and settings, {totals['children']:,} children, {totals['plans']:,} EHC plans, "
-                f"{totals['assessments']:,} assessment requests in {elapsed:.1f} s.")
+                f"{totals['assessments']:,} assessment requests, {totals['referrals']:,} health referrals "
+                f"({totals['waiting']:,} still waiting) in {elapsed:.1f} s.")
             self.print_sign_ins()
 
     def _progress(self, done: int, total: int) -> None:
