@@ -39,7 +39,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-COMMON = {401: ErrorOut}
+# Every operation can refuse a missing token (401) and input that does not fit its schema (422).
+COMMON = {401: ErrorOut, 422: ErrorOut}
+# Operations with a JSON body also refuse a body that is not JSON at all (400).
+WITH_BODY = {**COMMON, 400: ErrorOut}
 
 
 @api.exception_handler(NinjaValidationError)
@@ -116,7 +119,7 @@ def list_children(request, q: str = "", page: int = Query(1, ge=1)):
                  "items": [_child_out(child) for child in current.object_list]})
 
 
-@children_router.post("", response={201: ChildOut, 403: ErrorOut, 422: ErrorOut, **COMMON}, summary="Record a child")
+@children_router.post("", response={201: ChildOut, 403: ErrorOut, **WITH_BODY}, summary="Record a child")
 def create_child(request, payload: ChildIn):
     if not rules.has_perm("people.add_child", request.user):
         return Status(403, {"detail": "Only a local authority caseworker can record a child", "errors": {}})
@@ -135,7 +138,7 @@ def get_child(request, child_id: int):
 
 @children_router.put(
     "/{int:child_id}",
-    response={200: ChildOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, **COMMON},
+    response={200: ChildOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY},
     summary="Change a child's details",
     description="Send the `version` you read; if someone changed the record since, you get 409 and nothing is saved.",
 )

