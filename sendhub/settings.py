@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sendhub.waits",
     "sendhub.plans",
     "sendhub.assessments",
+    "sendhub.reviews",
     "sendhub.demo",
     "sendhub.web",
 ]

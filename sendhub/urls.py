@@ -12,6 +12,7 @@ admin.site.login = lambda request, extra_context=None: redirect(f"/account/sign-
 urlpatterns = [
     path("", include("sendhub.web.urls")),
     path("account/", include("sendhub.accounts.urls")),
+    path("", include("sendhub.clock.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

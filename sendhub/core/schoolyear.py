@@ -51,3 +51,18 @@ def years_before(on: date, years: int) -> date:
 def birth_dates_for_ages(on: date, youngest: int, oldest: int) -> tuple[date, date]:
     """The earliest and latest dates of birth of people aged youngest..oldest (inclusive) on `on`."""
     return years_before(on, oldest + 1) + timedelta(days=1), years_before(on, youngest)
+
+
+# Year groups at the end of which a child moves to the next phase, and where they move to.
+PHASE_TRANSFERS = {-1: "school", 6: "secondary", 11: "post16"}
+
+
+def next_phase_transfer(date_of_birth: date, on: date) -> tuple[date, str] | None:
+    """The move between phases at the end of this academic year, if this is a transfer year.
+
+    Nursery to Reception, Year 6 to Year 7, Year 11 to post-16: each on 1 September.
+    """
+    to = PHASE_TRANSFERS.get(national_curriculum_year(date_of_birth, on))
+    if to is None:
+        return None
+    return date(academic_year_start(on) + 1, 9, 1), to

@@ -24,7 +24,11 @@ from sendhub.organisations.models import (
     HealthService, HealthServiceKind, Organisation, OrganisationKind, Phase, SettingType, Team,
 )
 from sendhub.people.models import Child, FamilyMember, Involvement, InvolvementRole, Need, Relationship
+from sendhub.clock.models import StatutoryEvent
+from sendhub.clock.timescales import end_of_twelve_months
+from sendhub.core.schoolyear import next_phase_transfer
 from sendhub.plans.models import EHCPlan, PlanStatus
+from sendhub.reviews.models import AnnualReview
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
 
@@ -48,6 +52,9 @@ REFERRAL_CHILDREN = {
     "camhs_core": ((6, 17), [Need.SEMH, Need.ASD]),
 }
 REFERRAL_HISTORY_YEARS = 3
+CLOSING_EVENTS = {"decision_not_to_assess": AssessmentOutcome.NOT_ASSESSED,
+                  "decision_not_to_issue_plan": AssessmentOutcome.NO_PLAN,
+                  "final_plan_issued": AssessmentOutcome.PLAN_ISSUED}
 # Age of children with plans: few under 5, most 5 to 15, fewer 16 to 25.
 AGE_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 8, 9, 9, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 1, 1, 0.5]
 SCHOOL_MIX = [  # (phase, setting type, share of 150, name suffix)
@@ -166,8 +173,8 @@ class DemoArea:
                             with_demo_accounts)
         children = self._children(la, la_code, schools, scale.plans_per_area, scale.requests_per_area)
         plan_children = children[: scale.plans_per_area]
-        plans = self._plans(plan_children)
-        assessments = self._assessments(children, scale)
+        assessments, issued_on = self._assessments(children, scale)
+        plans = self._plans(plan_children, issued_on)
         referrals, referral_children = self._referral_rows(la, la_code, schools, services)
         children = children + referral_children
         self._families(children, with_demo_accounts, staff)
@@ -326,45 +333,125 @@ class DemoArea:
                  else Phase.POST16)
         return self.rng.choice(by_phase.get(phase) or by_phase[Phase.PRIMARY])
 
-    def _plans(self, children: list[Child]) -> int:
-        rows = []
+    def _plans(self, children: list[Child], issued_on: dict[int, date]) -> int:
+        """Active plans, each with its current review round; some rounds are under way."""
+        plans = []
         for child in children:
-            age_days = (self.today - child.date_of_birth).days
-            low = min(age_days // 2, 700)
-            issued = child.date_of_birth + timedelta(days=self.rng.randint(low, max(low, age_days - 14)))
-            issued = max(child.date_of_birth, min(issued, self.today - timedelta(days=14)))
-            since = (self.today - issued).days
-            last_review = None
+            issued = issued_on.get(child.pk)
+            if issued is None:
+                age_days = (self.today - child.date_of_birth).days
+                low = min(age_days // 2, 700)
+                issued = child.date_of_birth + timedelta(days=self.rng.randint(low, max(low, age_days - 14)))
+                issued = max(child.date_of_birth, min(issued, self.today - timedelta(days=14)))
+            plans.append(EHCPlan(child=child, status=PlanStatus.ACTIVE, first_issued_on=issued))
+        EHCPlan.objects.bulk_create(plans, batch_size=BATCH)
+        reviews, timelines = [], []
+        for plan in plans:
+            since = (self.today - plan.first_issued_on).days
+            previous = None
             if since > 365:
-                # Most plans reviewed within the year; some late, a few untouched for two years.
+                # Most plans were reviewed within the year; some are late; a few untouched for two years.
                 late = self.rng.random()
-                gap = self.rng.randint(30, 365) if late < 0.72 else self.rng.randint(366, 700) if late < 0.95 else self.rng.randint(731, 900)
-                last_review = max(issued + timedelta(days=300), self.today - timedelta(days=gap))
-            rows.append(EHCPlan(child=child, status=PlanStatus.ACTIVE, first_issued_on=issued,
-                                last_review_meeting_on=last_review))
-        EHCPlan.objects.bulk_create(rows, batch_size=BATCH)
-        return len(rows)
+                gap = (self.rng.randint(30, 365) if late < 0.72 else self.rng.randint(366, 700) if late < 0.95
+                       else self.rng.randint(731, 900))
+                previous = max(plan.first_issued_on + timedelta(days=300), self.today - timedelta(days=gap))
+            transfer = next_phase_transfer(plan.child.date_of_birth, self.today)
+            reviews.append(AnnualReview(plan=plan, previous_review_meeting=previous,
+                                        phase_transfer_on=transfer[0] if transfer else None,
+                                        phase_transfer_to=transfer[1] if transfer else ""))
+        AnnualReview.objects.bulk_create(reviews, batch_size=BATCH)
+        events = []
+        for review in reviews:
+            due = end_of_twelve_months(review.previous_review_meeting or review.plan.first_issued_on)
+            if (due - self.today).days > 45 or self.rng.random() < 0.3:
+                continue  # the meeting is not due yet, or has not been held
+            meeting = due - timedelta(days=self.rng.randint(-20, 40))
+            if meeting > self.today:
+                continue
+            events.append(StatutoryEvent(review=review, type="review_meeting", date=meeting))
+            report = meeting + timedelta(days=self.rng.randint(5, 24))
+            if report <= self.today:
+                events.append(StatutoryEvent(review=review, type="review_report_sent", date=report))
+            decision = meeting + timedelta(days=self.rng.randint(14, 40))
+            if decision <= self.today and report <= decision and self.rng.random() < 0.6:
+                events.append(StatutoryEvent(review=review, type="la_decision", date=decision, outcome="amend"))
+                notice = decision + timedelta(days=self.rng.randint(0, 10))
+                if notice <= self.today:
+                    events.append(StatutoryEvent(review=review, type="amendment_notice_sent", date=notice))
+        StatutoryEvent.objects.bulk_create(events, batch_size=BATCH)
+        return len(plans)
 
-    def _assessments(self, children: list[Child], scale: Scale) -> int:
-        """A year of requests: most for children not yet on a plan, some leading to the recent plans."""
+    def _assessments(self, children: list[Child], scale: Scale) -> tuple[int, dict[int, date]]:
+        """A year of requests, each with the events of its route so far; returns final plan dates too."""
         newcomers = children[scale.plans_per_area:]
-        recent_plans = children[: scale.requests_per_area - len(newcomers)]
-        rows = []
+        old_enough = (c for c in children[: scale.plans_per_area] if (self.today - c.date_of_birth).days > 730)
+        recent_plans = [c for _, c in zip(range(scale.requests_per_area - len(newcomers)), old_enough)]
+        rows, routes = [], []
         for child in newcomers:
             received = self.today - timedelta(days=self.rng.randrange(365))
             outcome = self.rng.choices(
                 [AssessmentOutcome.OPEN, AssessmentOutcome.NOT_ASSESSED, AssessmentOutcome.NO_PLAN,
                  AssessmentOutcome.WITHDRAWN], [60, 28, 8, 4])[0]
-            closed = None if outcome == AssessmentOutcome.OPEN else min(self.today, received + timedelta(days=self.rng.randint(20, 140)))
-            rows.append(EHCNeedsAssessment(child=child, request_received_on=received, outcome=outcome, closed_on=closed,
+            rows.append(EHCNeedsAssessment(child=child, request_received_on=received, outcome=outcome,
                                            requested_by=self.rng.choices(list(Requester), [55, 5, 35, 5])[0]))
         for child in recent_plans:
-            received = self.today - timedelta(days=self.rng.randint(150, 364))
-            rows.append(EHCNeedsAssessment(child=child, request_received_on=received, outcome=AssessmentOutcome.PLAN_ISSUED,
-                                           closed_on=received + timedelta(days=self.rng.randint(110, 200)),
+            received = self.today - timedelta(days=self.rng.randint(200, 364))  # final plan issued by now
+            rows.append(EHCNeedsAssessment(child=child, request_received_on=received,
+                                           outcome=AssessmentOutcome.PLAN_ISSUED,
                                            requested_by=self.rng.choices(list(Requester), [55, 5, 35, 5])[0]))
+        events, issued_on = [], {}
+        for assessment in rows:
+            timeline = self._assessment_timeline(assessment)
+            closing = [e for e in timeline if e[0] in CLOSING_EVENTS]
+            if assessment.outcome == AssessmentOutcome.WITHDRAWN:
+                assessment.closed_on = min(self.today, timeline[-1][1] + timedelta(days=self.rng.randint(5, 30))
+                                           if timeline else assessment.request_received_on + timedelta(days=20))
+            elif closing:
+                assessment.outcome, assessment.closed_on = CLOSING_EVENTS[closing[0][0]], closing[0][1]
+            else:
+                assessment.outcome = AssessmentOutcome.OPEN
+            if assessment.outcome == AssessmentOutcome.PLAN_ISSUED:
+                issued_on[assessment.child.pk] = assessment.closed_on
+            routes.append(timeline)
         EHCNeedsAssessment.objects.bulk_create(rows, batch_size=BATCH)
-        return len(rows)
+        for assessment, timeline in zip(rows, routes, strict=True):
+            events += [StatutoryEvent(assessment=assessment, type=kind, date=day, source=source, outcome="")
+                       for kind, day, source in timeline]
+        StatutoryEvent.objects.bulk_create(events, batch_size=BATCH)
+        return len(rows), issued_on
+
+    def _assessment_timeline(self, assessment: EHCNeedsAssessment) -> list[tuple[str, date, str]]:
+        """The events of an assessment's route up to today; most on time, some late, as in practice."""
+        r, rng, out = assessment.request_received_on, self.rng, []
+
+        def add(kind: str, day: date, source: str = "") -> bool:
+            if day > self.today:
+                return False
+            out.append((kind, day, source))
+            return True
+
+        wanted = assessment.outcome
+        if wanted == AssessmentOutcome.NOT_ASSESSED:
+            add("decision_not_to_assess", r + timedelta(days=rng.randint(20, 55)))
+            return out
+        if not add("decision_to_assess", r + timedelta(days=rng.randint(21, 50))):
+            return out
+        asked = out[-1][1] + timedelta(days=rng.randint(1, 5))
+        for source in ("education", "health", "educational_psychology", "social_care"):
+            if source == "social_care" and rng.random() < 0.5:
+                continue
+            if add("advice_requested", asked, source):
+                add("advice_received", asked + timedelta(days=rng.randint(20, 70)), source)
+        decided = r + timedelta(days=rng.randint(90, 125))
+        if wanted == AssessmentOutcome.NO_PLAN:
+            add("decision_not_to_issue_plan", decided)
+            return out
+        if wanted == AssessmentOutcome.WITHDRAWN or not add("decision_to_issue_plan", decided):
+            return out
+        draft = decided + timedelta(days=rng.randint(1, 7))
+        if add("draft_plan_sent", draft) and wanted == AssessmentOutcome.PLAN_ISSUED:
+            add("final_plan_issued", draft + timedelta(days=rng.randint(15, 50)))
+        return out
 
     def _families(self, children: list[Child], with_demo_accounts: bool, staff: dict) -> None:
         rows = []

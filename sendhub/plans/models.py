@@ -13,7 +13,6 @@ class EHCPlan(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="plans")
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     first_issued_on = models.DateField()
-    last_review_meeting_on = models.DateField(null=True, blank=True)
     ceased_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -135,3 +135,19 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(HealthServiceFactory)
     reference = factory.Sequence(lambda n: f"REF-{n:06d}")
     referred_on = date(2026, 3, 1)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.EHCNeedsAssessment"
+
+    child = factory.SubFactory(ChildFactory)
+    request_received_on = date(2026, 9, 1)
+    requested_by = "parent"
+
+
+class AnnualReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.AnnualReview"
+
+    plan = factory.SubFactory(EHCPlanFactory)

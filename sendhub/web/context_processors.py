@@ -18,6 +18,8 @@ def navigation(request):
     if user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO,
                      Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE}:
         items.append(("Children and young people", reverse("web:children")))
+    if user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO}:
+        items.append(("Deadlines", reverse("clock:queue")))
     if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER}:
         items.append(("Area figures", reverse("web:area-figures")))
     if user.role == Role.ADMINISTRATOR:

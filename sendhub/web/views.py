@@ -12,6 +12,10 @@ from sendhub.audit.selectors import record_history
 from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
+from sendhub.clock.cases import deadline_rows
+from sendhub.clock.models import Reminder
+from sendhub.clock.selectors import cases_of_child
+
 from . import figures
 from .child_access import get_child_or_404, require_perm
 from .child_forms import ChildForm, SharingConsentForm
@@ -19,6 +23,20 @@ from .forms import apply_service_errors
 
 STAFF_LIST_ROLES = {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO,
                     Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE}
+
+
+def child_cases(child) -> list[dict]:
+    """The child's assessments and review rounds, each with its deadlines, newest first."""
+    assessments, reviews = cases_of_child(child)
+    cases = [{"kind": "assessment", "case": a, "title": f"EHC needs assessment requested {a.request_received_on:%-d %B %Y}",
+              "open": a.outcome == "open", "rows": deadline_rows(a)} for a in assessments]
+    cases += [{"kind": "review", "case": r, "title": "Annual review" + (
+        f" after the meeting of {r.previous_review_meeting:%-d %B %Y}" if r.previous_review_meeting else " (first review)"),
+        "open": r.closed_on is None, "rows": deadline_rows(r)} for r in reviews]
+    for case in cases:
+        open_rows = [row for row in case["rows"] if row.is_open]
+        case["next"] = min(open_rows, key=lambda row: row.deadline.due, default=None)
+    return sorted(cases, key=lambda c: (not c["open"], -c["case"].pk))
 
 
 def home(request):
@@ -30,6 +48,9 @@ def home(request):
         context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
     elif user.role in STAFF_LIST_ROLES:
         context["child_count"] = children_visible_to(user).count()
+        reminders = Reminder.objects.filter(recipient=user, read_at__isnull=True).select_related("child")
+        context["reminders"] = reminders.order_by("due")[:10]
+        context["reminder_count"] = reminders.count()
     return render(request, "web/home.html", context)
 
 
@@ -57,6 +78,7 @@ def child_detail(request, pk: int):
         "involvements": [i for i in child.involvements.all() if i.is_active()],
         "family": child.family_members.all(),
         "plans": child.plans.all(),
+        "cases": child_cases(child),
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
     }

@@ -1,0 +1,29 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from sendhub.clock.reminders import raise_reminders
+from sendhub.clock.tasks import email_reminder
+
+
+class Command(BaseCommand):
+    help = ("Daily job: raise reminders for statutory deadlines falling due soon and queue their emails "
+            "(run `sendhub db_worker` to send them).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="The day to run for (YYYY-MM-DD); today by default")
+        parser.add_argument("--days", type=int, default=10, help="Remind this many days before a deadline (default 10)")
+
+    def handle(self, *args, as_of, days, **options):
+        try:
+            day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--as-of must be a date like 2026-03-02, not {as_of!r}") from error
+        if days < 0:
+            raise CommandError("--days must be 0 or more")
+        ids = raise_reminders(as_of=day, within_days=days)
+        for reminder_id in ids:
+            email_reminder.enqueue(reminder_id)
+        self.stdout.write(f"Raised {len(ids)} reminder{'s' if len(ids) != 1 else ''} for deadlines due by "
+                          f"{day:%-d %B %Y} + {days} days; emails queued.")

@@ -1,0 +1,115 @@
+"""What happened on a case, as the statutory clock needs it, and the reminders it raises.
+
+Statutory events are append-only: a mistake is corrected by recording what really happened, never
+by editing history, and deadlines are always recomputed from the events.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from sendhub.core.append_only import AppendOnlyModel
+
+from . import timescales as clock
+
+
+class EventType(models.TextChoices):
+    DECISION_TO_ASSESS = "decision_to_assess", "Decided to assess"
+    DECISION_NOT_TO_ASSESS = "decision_not_to_assess", "Decided not to assess"
+    ADVICE_REQUESTED = "advice_requested", "Advice requested"
+    ADVICE_RECEIVED = "advice_received", "Advice received"
+    DECISION_TO_ISSUE_PLAN = "decision_to_issue_plan", "Decided to issue a plan"
+    DECISION_NOT_TO_ISSUE_PLAN = "decision_not_to_issue_plan", "Decided not to issue a plan"
+    DRAFT_PLAN_SENT = "draft_plan_sent", "Draft plan sent to the family"
+    FINAL_PLAN_ISSUED = "final_plan_issued", "Final plan issued"
+    REVIEW_MEETING = "review_meeting", "Review meeting held"
+    REVIEW_REPORT_SENT = "review_report_sent", "Review report sent to the council"
+    LA_DECISION = "la_decision", "Council's decision after the review"
+    AMENDMENT_NOTICE_SENT = "amendment_notice_sent", "Proposed amendments sent to the family"
+    AMENDED_PLAN_ISSUED = "amended_plan_issued", "Amended plan issued"
+    EXCEPTION = "exception", "Exception to the time limits"
+
+
+ASSESSMENT_TYPES = sorted(clock.ASSESSMENT_EVENTS)
+REVIEW_TYPES = sorted(clock.ANNUAL_REVIEW_EVENTS)
+assert set(EventType.values) == clock.ASSESSMENT_EVENTS | clock.ANNUAL_REVIEW_EVENTS
+
+
+class AdviceSource(models.TextChoices):
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+    OTHER = "other", "Other"
+
+
+class ExceptionReason(models.TextChoices):
+    SCHOOL_CLOSURE = "school_closure", "School or college closed"
+    PERSONAL = "exceptional_personal_circumstances", "Exceptional personal circumstances"
+    ABSENT = "absent_from_area", "Child or family away from the area"
+    MISSED_APPOINTMENT = "missed_appointment", "Appointment missed"
+
+
+class StatutoryEvent(AppendOnlyModel):
+    assessment = models.ForeignKey("assessments.EHCNeedsAssessment", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="events")
+    review = models.ForeignKey("reviews.AnnualReview", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="events")
+    type = models.CharField(max_length=30, choices=EventType.choices)
+    date = models.DateField(help_text="The day it happened (for an exception, its first day)")
+    source = models.CharField(max_length=30, choices=AdviceSource.choices, blank=True)
+    outcome = models.CharField(max_length=10, choices=[(o, o.capitalize()) for o in clock.LA_OUTCOMES], blank=True)
+    family_agreed_early = models.BooleanField(default=False)
+    exception_reason = models.CharField(max_length=40, choices=ExceptionReason.choices, blank=True)
+    exception_to = models.DateField(null=True, blank=True, help_text="Last day the exception covered")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(assessment__isnull=True) ^ Q(review__isnull=True),
+                                   name="statutory_event_belongs_to_one_case"),
+        ]
+        indexes = [models.Index(fields=["assessment", "date"]), models.Index(fields=["review", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} on {self.date:%-d %B %Y}"
+
+    def as_clock_event(self) -> clock.Event | clock.ExceptionPeriod:
+        if self.type == EventType.EXCEPTION:
+            return clock.ExceptionPeriod(self.exception_reason, self.date, self.exception_to)
+        return clock.Event(self.type, self.date, self.source or None, self.outcome or None, self.family_agreed_early)
+
+
+class Reminder(models.Model):
+    """A nudge before a deadline falls due; one per person, case, deadline and due date."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey("assessments.EHCNeedsAssessment", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    review = models.ForeignKey("reviews.AnnualReview", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    deadline_key = models.CharField(max_length=60)
+    due = models.DateField()
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "assessment", "deadline_key", "due"],
+                                    condition=Q(review__isnull=True), name="one_assessment_reminder_per_deadline"),
+            models.UniqueConstraint(fields=["recipient", "review", "deadline_key", "due"],
+                                    condition=Q(assessment__isnull=True), name="one_review_reminder_per_deadline"),
+            models.CheckConstraint(condition=Q(assessment__isnull=True) ^ Q(review__isnull=True),
+                                   name="reminder_belongs_to_one_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.recipient}: {self.deadline_key} due {self.due}"

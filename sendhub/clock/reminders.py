@@ -1,0 +1,82 @@
+"""Reminders before statutory deadlines fall due, to the person who has to act.
+
+- the caseworker (an active caseworker involvement) for every open deadline of the case;
+- the professional whose advice is due (involvements whose role gives that kind of advice, and the
+  SENCO for education advice);
+- the SENCO of the child's setting when the annual review report is due.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+from sendhub.accounts.models import Role, User
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.people.models import Child, Involvement, InvolvementRole
+
+from .models import Reminder
+from .selectors import deadline_queue
+
+ADVICE_ROLES = {
+    "health": {InvolvementRole.DESIGNATED_CLINICAL_OFFICER, InvolvementRole.PAEDIATRICIAN,
+               InvolvementRole.SPEECH_LANGUAGE_THERAPIST, InvolvementRole.OCCUPATIONAL_THERAPIST,
+               InvolvementRole.PHYSIOTHERAPIST, InvolvementRole.CAMHS},
+    "social_care": {InvolvementRole.SOCIAL_WORKER},
+    "educational_psychology": {InvolvementRole.EDUCATIONAL_PSYCHOLOGIST},
+    "education": {InvolvementRole.SPECIALIST_TEACHER},
+    "other": set(),
+}
+
+
+def _recipients(key: str, child: Child, involvements: list[Involvement], sencos: dict[int, list[User]]) -> list[User]:
+    people = [i.professional for i in involvements if i.role == InvolvementRole.CASEWORKER and i.professional]
+    if key.startswith("advice:"):
+        source = key.split(":", 1)[1]
+        people += [i.professional for i in involvements if i.role in ADVICE_ROLES.get(source, set()) and i.professional]
+        if source == "education":
+            people += sencos.get(child.setting_id, [])
+    if key == "review_report":
+        people += sencos.get(child.setting_id, [])
+    unique = {p.pk: p for p in people if p.is_active}
+    return list(unique.values())
+
+
+def plan_reminders(*, as_of: date, within_days: int) -> list[Reminder]:
+    """Unsaved reminders for every open deadline due within `within_days` of `as_of` (not yet overdue)."""
+    rows = deadline_queue(Child.objects.all(), as_of=as_of)
+    child_ids = {row.child.pk for row in rows}
+    involvements: dict[int, list[Involvement]] = {}
+    for involvement in Involvement.objects.active(as_of).filter(child_id__in=child_ids).select_related("professional"):
+        involvements.setdefault(involvement.child_id, []).append(involvement)
+    sencos: dict[int, list[User]] = {}
+    for senco in User.objects.filter(role=Role.SENCO, is_active=True, organisation__isnull=False):
+        sencos.setdefault(senco.organisation_id, []).append(senco)
+    reminders = []
+    for row in rows:
+        for item in row.open_deadlines:
+            deadline = item.deadline
+            if deadline.status != "due" or (deadline.due - as_of).days > within_days:
+                continue
+            days = (deadline.due - as_of).days
+            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+            message = (f"{item.label} for {row.child.full_name} is due {when}, on {deadline.due:%-d %B %Y} "
+                       f"({deadline.rule}). {deadline.explanation}").strip()
+            for person in _recipients(deadline.key, row.child, involvements.get(row.child.pk, []), sencos):
+                reminders.append(Reminder(
+                    recipient=person, child=row.child, deadline_key=deadline.key, due=deadline.due, message=message,
+                    assessment=row.case if isinstance(row.case, EHCNeedsAssessment) else None,
+                    review=None if isinstance(row.case, EHCNeedsAssessment) else row.case,
+                ))
+    return reminders
+
+
+def raise_reminders(*, as_of: date, within_days: int) -> list[int]:
+    """Save the reminders not raised before and return their ids; running twice a day raises nothing new."""
+    planned = plan_reminders(as_of=as_of, within_days=within_days)
+    with transaction.atomic():
+        existing = set(Reminder.objects.filter(due__gte=as_of).values_list(
+            "recipient_id", "assessment_id", "review_id", "deadline_key", "due"))
+        new = [r for r in planned
+               if (r.recipient_id, r.assessment_id, r.review_id, r.deadline_key, r.due) not in existing]
+        Reminder.objects.bulk_create(new, batch_size=1000)
+    return [r.pk for r in new]

@@ -1,0 +1,46 @@
+"""Who may see a case's deadlines and who may record what happened (rules' autodiscovery loads this)."""
+
+import rules
+
+from sendhub.accounts.models import Role
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.people.rules import can_see_child, is_caseworker_for_child
+
+from .models import ASSESSMENT_TYPES, REVIEW_TYPES
+
+# The school runs the review meeting and sends the report; the council records everything else.
+SCHOOL_RECORDS = ["review_meeting", "review_report_sent"]
+
+
+def child_of(case):
+    return case.child if isinstance(case, EHCNeedsAssessment) else case.plan.child
+
+
+def recordable_types(user, case) -> list[str]:
+    child = child_of(case)
+    if is_caseworker_for_child(user, child):
+        return ASSESSMENT_TYPES if isinstance(case, EHCNeedsAssessment) else REVIEW_TYPES
+    if (user.is_authenticated and user.role == Role.SENCO and child.setting_id is not None
+            and child.setting_id == user.organisation_id and not isinstance(case, EHCNeedsAssessment)):
+        return SCHOOL_RECORDS
+    return []
+
+
+@rules.predicate
+def can_see_case(user, case) -> bool:
+    return case is not None and can_see_child(user, child_of(case))
+
+
+@rules.predicate
+def can_record_on_case(user, case) -> bool:
+    return case is not None and bool(recordable_types(user, case))
+
+
+@rules.predicate
+def works_a_queue(user) -> bool:
+    return user.is_authenticated and user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO}
+
+
+rules.add_perm("clock.view_case", can_see_case)
+rules.add_perm("clock.record_event", can_record_on_case)
+rules.add_perm("clock.view_queue", works_a_queue)

@@ -1,0 +1,80 @@
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.audit.services import record_denied, record_view
+from sendhub.people.models import InvolvementRole
+from sendhub.people.selectors import children_visible_to
+from sendhub.reviews.models import AnnualReview
+from sendhub.web.child_access import require_perm
+from sendhub.web.forms import apply_service_errors
+
+from . import services
+from .cases import deadline_rows
+from .forms import RecordEventForm
+from .rules import child_of, recordable_types
+from .selectors import deadline_queue
+
+CASE_MODELS = {"assessment": EHCNeedsAssessment, "review": AnnualReview}
+RELATED = {"assessment": ["child__setting"], "review": ["plan__child__setting"]}
+
+
+def get_case_or_404(request, kind: str, pk: int):
+    """A case exists for a person only if its child does (same scoping as the child's record)."""
+    model = CASE_MODELS[kind]
+    visible = children_visible_to(request.user).values("pk")
+    child_filter = {"child__in": visible} if kind == "assessment" else {"plan__child__in": visible}
+    case = (model.objects.filter(pk=pk, **child_filter).select_related(*RELATED[kind])
+            .prefetch_related("events__recorded_by").first())
+    if case is None:
+        record_denied(request=request, object_type=model._meta.label, object_id=str(pk))
+        raise Http404("No case found")
+    record_view(request=request, child=child_of(case), obj=case, summary=f"Looked at the {kind} deadlines")
+    return case
+
+
+@login_required
+def case_detail(request, kind: str, pk: int):
+    case = get_case_or_404(request, kind, pk)
+    allowed = recordable_types(request.user, case)
+    form = None
+    if allowed:
+        form = RecordEventForm(request.POST or None, allowed_types=allowed)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_event(actor=request.user, case=case, request=request, **data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Recorded. The deadlines below have been worked out again.")
+                return redirect(request.path)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "clock/case_detail.html", {
+        "case": case, "kind": kind, "child": child_of(case), "form": form,
+        "deadlines": deadline_rows(case), "events": case.events.all(), "today": timezone.localdate(),
+        "show": {"source": "advice_requested" in allowed, "outcome": "la_decision" in allowed,
+                 "agreed": "final_plan_issued" in allowed, "exception": "exception" in allowed},
+    })
+
+
+@login_required
+def queue(request):
+    require_perm(request, "clock.view_queue")
+    children = children_visible_to(request.user)
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        children = children.filter(involvements__professional=request.user,
+                                   involvements__role=InvolvementRole.CASEWORKER).distinct()
+    show = request.GET.get("show", "4weeks")
+    rows = deadline_queue(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "clock/queue.html", {"page": page, "show": show, "mine": mine, "count": len(rows),
+                                                "can_filter_mine": request.user.role in {"caseworker", "team_manager"}})
