@@ -157,3 +157,27 @@ def test_administrator_reaches_the_support_site(page, live_server, demo_area):
     sign_in(page, live_server, Role.ADMINISTRATOR)
     page.get_by_role("link", name="Go to the support admin site").click()
     assert "sendhub support" in page.title()
+
+
+def test_caseworker_works_the_deadline_queue(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.CASEWORKER)
+    page.get_by_role("link", name="Deadlines").click()
+    page.get_by_label("Show").select_option("all")
+    page.get_by_role("button", name="Show cases").click()
+    check_accessibility(page, "deadline queue")
+    first = page.get_by_test_id("queue").locator("tbody tr").first
+    first.get_by_role("link").click()
+    assert page.get_by_test_id("deadlines").is_visible()
+    check_accessibility(page, "case page")
+    page.get_by_role("button", name="Record").click()
+    assert "Select what happened" in page.locator(".govuk-error-summary").inner_text()
+    check_accessibility(page, "case page with errors")
+
+
+def test_parent_follows_their_childs_review_deadlines(page, live_server, check_accessibility, demo_area):
+    sign_in(page, live_server, Role.FAMILY)
+    page.locator("main h2 a").first.click()
+    page.get_by_test_id("cases").get_by_role("link").first.click()
+    assert page.get_by_test_id("deadlines").is_visible()
+    assert page.get_by_role("button", name="Record").count() == 0  # families read, the council records
+    check_accessibility(page, "case page (parent)")
