@@ -11,13 +11,15 @@ from ninja.security import HttpBearer
 
 from sendhub.accounts.services import user_for_token
 from sendhub.audit.selectors import record_history
+from sendhub.clock.cases import deadline_rows
+from sendhub.clock.selectors import cases_of_child
 from sendhub.organisations.models import Organisation, OrganisationKind
 from sendhub.people import services as people_services
 from sendhub.people.models import Child
 from sendhub.people.selectors import children_visible_to, search_children
 from sendhub.web.child_access import get_child_or_404
 
-from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut, ReferralOut
+from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, CaseOut, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut, ReferralOut
 
 PAGE_SIZE = 100
 
@@ -179,6 +181,20 @@ def child_referrals(request, child_id: int):
          "seen_on": r.seen_on, "removed_on": r.removed_on}
         for r in child.referrals.all()
     ])
+
+
+@children_router.get("/{int:child_id}/cases", response={200: list[CaseOut], 404: ErrorOut, **COMMON},
+                     summary="A child's assessments and review rounds with their statutory deadlines",
+                     description="The same deadlines as the case pages and `sendhub timescales`, as of today.")
+def child_cases(request, child_id: int):
+    child = get_child_or_404(request, child_id, audit_summary="Read assessment and review deadlines")
+    assessments, reviews = cases_of_child(child)
+    out = []
+    for kind, case, is_open in [("assessment", a, a.outcome == "open") for a in assessments] + [
+            ("review", r, r.closed_on is None) for r in reviews]:
+        out.append({"kind": kind, "id": case.pk, "open": is_open, "deadlines": [
+            {**row.deadline._asdict(), "label": row.label} for row in deadline_rows(case)]})
+    return Status(200, out)
 
 
 @children_router.get("/{int:child_id}/record-history", response={200: list[AuditOut], 404: ErrorOut, **COMMON},

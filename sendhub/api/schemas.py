@@ -97,3 +97,21 @@ class ReferralOut(Schema):
     referred_on: date
     seen_on: date | None
     removed_on: date | None
+
+
+class DeadlineOut(Schema):
+    key: str
+    label: str
+    due: date
+    done: date | None
+    status: str
+    exception: bool
+    rule: str
+    explanation: str
+
+
+class CaseOut(Schema):
+    kind: str
+    id: int
+    open: bool
+    deadlines: list[DeadlineOut]

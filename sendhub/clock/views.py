@@ -18,6 +18,7 @@ from sendhub.web.forms import apply_service_errors
 from . import services
 from .cases import deadline_rows
 from .forms import RecordEventForm
+from .models import Reminder
 from .rules import child_of, recordable_types
 from .selectors import deadline_queue
 
@@ -42,6 +43,8 @@ def get_case_or_404(request, kind: str, pk: int):
 @login_required
 def case_detail(request, kind: str, pk: int):
     case = get_case_or_404(request, kind, pk)
+    Reminder.objects.filter(recipient=request.user, read_at__isnull=True, **{kind: case}).update(
+        read_at=timezone.now())  # opening the case is acting on its reminders
     allowed = recordable_types(request.user, case)
     form = None
     if allowed:

@@ -211,3 +211,24 @@ def test_daily_job_refuses_a_bad_date():
 
 def test_role_names_stay_in_step(area):
     assert Role.SENCO == "senco"
+
+
+def test_api_gives_the_same_deadlines(area, client, assessment):
+    from sendhub.accounts.services import issue_api_token
+
+    token = issue_api_token(user=area.users["parent"])
+    body = client.get(f"/api/v1/children/{area.child.pk}/cases", headers={"authorization": f"Bearer {token}"}).json()
+    case = next(c for c in body if c["kind"] == "assessment" and c["id"] == assessment.pk)
+    assert [(d["key"], d["due"], d["status"]) for d in case["deadlines"]] == [
+        (d["key"], d["due"], d["status"]) for d in command_output(assessment)]
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_opening_the_case_marks_its_reminders_read(area, client_for):
+    cw = area.users["caseworker"]
+    f.InvolvementFactory(child=area.child, role=InvolvementRole.CASEWORKER, professional=cw, organisation=area.la)
+    case = f.AssessmentFactory(child=area.child, request_received_on=TODAY - timedelta(days=40))
+    call_command("send_reminders", stdout=io.StringIO())
+    assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 1
+    client_for(cw).get(reverse("clock:assessment", kwargs={"pk": case.pk}))
+    assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 0
