@@ -42,3 +42,19 @@ def test_api_list_is_flat(area, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         response = client.get("/api/v1/children", headers={"authorization": f"Bearer {token}"})
     assert response.json()["count"] == 63  # 60 new and 3 of the area in this local authority
+
+
+@pytest.mark.parametrize("cases", [3, 30])
+def test_deadline_queue_is_flat(area, client_for, django_assert_max_num_queries, cases):
+    from datetime import date, timedelta
+
+    from sendhub.clock.services import record_event
+
+    for n in range(cases):
+        child = f.ChildFactory(local_authority=area.la, setting=area.school)
+        assessment = f.AssessmentFactory(child=child, request_received_on=date.today() - timedelta(days=30 + n))
+        record_event(actor=area.users["caseworker"], case=assessment, type="decision_to_assess",
+                     date=date.today() - timedelta(days=n % 20))
+        f.AnnualReviewFactory(plan=f.EHCPlanFactory(child=child))
+    count_queries(django_assert_max_num_queries, client_for(area.users["caseworker"]),
+                  reverse("clock:queue") + "?show=all", 14)
