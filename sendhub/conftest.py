@@ -76,3 +76,8 @@ def signed_in_client(user) -> Client:
 @pytest.fixture
 def client_for():
     return signed_in_client
+
+
+@pytest.fixture(autouse=True)
+def uploaded_files_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

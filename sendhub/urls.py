@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sendhub.web.urls")),
     path("account/", include("sendhub.accounts.urls")),
     path("", include("sendhub.clock.urls")),
+    path("", include("sendhub.assessments.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -23,7 +23,7 @@ from .rules import child_of, recordable_types
 from .selectors import deadline_queue
 
 CASE_MODELS = {"assessment": EHCNeedsAssessment, "review": AnnualReview}
-RELATED = {"assessment": ["child__setting"], "review": ["plan__child__setting"]}
+RELATED = {"assessment": ["child__setting", "requested_by_user"], "review": ["plan__child__setting"]}
 
 
 def get_case_or_404(request, kind: str, pk: int):
@@ -32,7 +32,7 @@ def get_case_or_404(request, kind: str, pk: int):
     visible = children_visible_to(request.user).values("pk")
     child_filter = {"child__in": visible} if kind == "assessment" else {"plan__child__in": visible}
     case = (model.objects.filter(pk=pk, **child_filter).select_related(*RELATED[kind])
-            .prefetch_related("events__recorded_by").first())
+            .prefetch_related("events__recorded_by", *(["evidence"] if kind == "assessment" else [])).first())
     if case is None:
         record_denied(request=request, object_type=model._meta.label, object_id=str(pk))
         raise Http404("No case found")

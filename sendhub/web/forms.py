@@ -14,7 +14,7 @@ WIDGET_CLASSES = {
     forms.NumberInput: "govuk-input",
 }
 ERROR_CLASSES = {"govuk-select": "govuk-select--error", "govuk-textarea": "govuk-textarea--error",
-                 "govuk-input": "govuk-input--error"}
+                 "govuk-input": "govuk-input--error", "govuk-file-upload": "govuk-file-upload--error"}
 
 
 class DateInputsWidget(forms.Widget):
@@ -114,3 +114,21 @@ def apply_service_errors(form: forms.Form, error) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one GOV.UK file upload; the service checks what each one really is."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "govuk-file-upload"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []

@@ -73,6 +73,9 @@ def child_detail(request, pk: int):
         "is_staff_view": user.role in STAFF_LIST_ROLES,
         "can_change": rules.has_perm("people.change_child", user, child),
         "can_set_consent": rules.has_perm("people.set_sharing_consent", user, child),
+        "can_request_assessment": rules.has_perm("assessments.request_assessment", user, child)
+        and not any(p.status == "active" for p in child.plans.all())
+        and not child.assessments.filter(outcome="open").exists(),
         "consent": latest_sharing_consent(child),
         "history": record_history(child)[:50],
         "involvements": [i for i in child.involvements.all() if i.is_active()],

@@ -1,0 +1,70 @@
+"""Requests for an EHC needs assessment: the start of the statutory clock."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sendhub.accounts.models import Role
+from sendhub.audit.models import AuditAction
+from sendhub.audit.services import record_change
+from sendhub.core.uploads import UploadError, check_document
+from sendhub.plans.models import PlanStatus
+
+from .models import AssessmentOutcome, EHCNeedsAssessment, EvidenceDocument, Requester
+
+REQUESTER_FOR_ROLE = {
+    Role.FAMILY: Requester.PARENT,
+    Role.YOUNG_PERSON: Requester.YOUNG_PERSON,
+    Role.SENCO: Requester.SCHOOL,
+    Role.HEALTH_PROFESSIONAL: Requester.PROFESSIONAL,
+    Role.SOCIAL_CARE: Requester.PROFESSIONAL,
+}
+# Schools and professionals send the evidence of what has been tried (SEND Code of Practice 9.14).
+EVIDENCE_REQUIRED = {Requester.SCHOOL, Requester.PROFESSIONAL}
+
+
+def check_files(files) -> list[tuple[object, object]]:
+    checked, errors = [], []
+    for upload in files:
+        head = upload.read(16)
+        upload.seek(0)
+        try:
+            checked.append((upload, check_document(upload.name, head, upload.size)))
+        except UploadError as error:
+            errors.append(str(error))
+    if errors:
+        raise ValidationError({"evidence": errors})
+    return checked
+
+
+def request_assessment(*, actor, child, needs: str, support_so_far: str, views: str, files=(),
+                       requested_by: str | None = None, request=None) -> EHCNeedsAssessment:
+    """Record a request; the clock starts on the day it is received, which is today."""
+    requested_by = requested_by or REQUESTER_FOR_ROLE.get(actor.role)
+    errors: dict[str, list[str]] = {}
+    if requested_by not in Requester.values:
+        errors["requested_by"] = ["Select who is asking for the assessment"]
+    if not (needs or "").strip():
+        errors["needs"] = ["Describe the child's needs"]
+    if requested_by in EVIDENCE_REQUIRED and not (support_so_far or "").strip():
+        errors["support_so_far"] = ["Describe the support already given and what difference it made"]
+    if requested_by in EVIDENCE_REQUIRED and not files:
+        errors["evidence"] = ["Attach at least one document showing the support given, such as a SEN support plan"]
+    if errors:
+        raise ValidationError(errors)
+    checked = check_files(files)
+    with transaction.atomic():
+        if EHCNeedsAssessment.objects.select_for_update().filter(child=child, outcome=AssessmentOutcome.OPEN).exists():
+            raise ValidationError("An assessment is already in progress for this child: follow it on the child's page")
+        if child.plans.filter(status=PlanStatus.ACTIVE).exists():
+            raise ValidationError("This child already has an EHC plan: ask for an early review of the plan instead")
+        assessment = EHCNeedsAssessment.objects.create(
+            child=child, request_received_on=timezone.localdate(), requested_by=requested_by,
+            requested_by_user=actor, needs=needs.strip(), support_so_far=support_so_far.strip(), views=views.strip())
+        for upload, kind in checked:
+            EvidenceDocument.objects.create(assessment=assessment, file=upload, original_name=upload.name[:255],
+                                            content_type=kind.content_type, size=upload.size, uploaded_by=actor)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=assessment, child=child,
+                      after={"requested_by": requested_by, "evidence": [u.name for u, _ in checked]},
+                      summary="Requested an EHC needs assessment", request=request)
+        return assessment
