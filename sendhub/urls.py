@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", include("sendhub.accounts.urls")),
     path("", include("sendhub.clock.urls")),
     path("", include("sendhub.assessments.urls")),
+    path("", include("sendhub.letters.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,7 @@
 from django import forms
 
 from sendhub.core.uploads import ACCEPT
-from sendhub.web.forms import GovukFormMixin, MultipleFileField
+from sendhub.web.forms import GovukDateField, GovukFormMixin, MultipleFileField
 
 from .models import Requester
 
@@ -37,3 +37,23 @@ class RequestForm(GovukFormMixin, forms.Form):
         if "told_family" in self.fields and not data.get("told_family"):
             self.add_error("told_family", "Confirm that you have told the child's parents or carers")
         return data
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,
+                                 error_messages={"required": "Select the decision"})
+    reasons = forms.CharField(label="Reasons", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text="Needed for a refusal: the family reads them in the decision letter, "
+                                        "so write them in plain English")
+    decided_on = GovukDateField(label="Date of the decision", subject="The date of the decision", required=False)
+
+    LABELS = {
+        "decision_to_assess": "Assess: carry out an EHC needs assessment",
+        "decision_not_to_assess": "Do not assess (a letter with the reasons and the family's rights is written)",
+        "decision_to_issue_plan": "Issue an EHC plan: a draft plan follows",
+        "decision_not_to_issue_plan": "Do not issue a plan (a letter with the reasons and the family's rights is written)",
+    }
+
+    def __init__(self, *args, choices: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(c, self.LABELS[c]) for c in choices]

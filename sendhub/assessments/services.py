@@ -68,3 +68,52 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
                       after={"requested_by": requested_by, "evidence": [u.name for u, _ in checked]},
                       summary="Requested an EHC needs assessment", request=request)
         return assessment
+
+
+DECISIONS = {
+    "decision_to_assess": None,
+    "decision_not_to_assess": "decision-not-to-assess",
+    "decision_to_issue_plan": None,
+    "decision_not_to_issue_plan": "decision-not-to-issue-plan",
+}
+
+
+def decisions_open(assessment) -> list[str]:
+    """Which decision the assessment is waiting for: whether to assess, then whether to issue a plan."""
+    if assessment.outcome != AssessmentOutcome.OPEN:
+        return []
+    made = {event.type for event in assessment.events.all()}
+    if not made & {"decision_to_assess", "decision_not_to_assess"}:
+        return ["decision_to_assess", "decision_not_to_assess"]
+    if "decision_to_assess" in made and not made & {"decision_to_issue_plan", "decision_not_to_issue_plan"}:
+        return ["decision_to_issue_plan", "decision_not_to_issue_plan"]
+    return []
+
+
+def record_decision(*, actor, assessment, decision: str, reasons: str, decided_on, request=None):
+    """Record a decision with its reasons; a refusal also writes the family's decision letter."""
+    from sendhub.clock.services import record_event
+    from sendhub.clock.timescales import add_months
+    from sendhub.letters.services import write_letter
+
+    if decision not in decisions_open(assessment):
+        raise ValidationError({"decision": "That decision is not the one this assessment is waiting for"})
+    letter_key = DECISIONS[decision]
+    if letter_key and not (reasons or "").strip():
+        raise ValidationError({"reasons": "Give the reasons for the decision: the family will read them in the letter"})
+    with transaction.atomic():
+        record_event(actor=actor, case=assessment, type=decision, date=decided_on, note=(reasons or "").strip(),
+                     request=request)
+        if not letter_key:
+            return None
+        child = assessment.child
+        today = timezone.localdate()
+        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
+        requester = (assessment.requested_by_user.full_name if assessment.requested_by_user
+                     and assessment.requested_by_user.role in {Role.FAMILY, Role.YOUNG_PERSON} else None)
+        return write_letter(key=letter_key, child=child, actor=actor, assessment=assessment, context={
+            "requester_name": requester or (" and ".join(parents) if parents else "parent or carer"),
+            "request_date": assessment.request_received_on, "decision_date": decided_on, "letter_date": today,
+            "reasons": reasons.strip(), "local_authority": child.local_authority,
+            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
+        })

@@ -10,6 +10,9 @@ from .models import ASSESSMENT_TYPES, REVIEW_TYPES
 
 # The school runs the review meeting and sends the report; the council records everything else.
 SCHOOL_RECORDS = ["review_meeting", "review_report_sent"]
+# Decisions on an assessment are made with their reasons (and letter) through the decision form.
+DECISION_TYPES = {"decision_to_assess", "decision_not_to_assess", "decision_to_issue_plan",
+                  "decision_not_to_issue_plan"}
 
 
 def child_of(case):
@@ -19,7 +22,9 @@ def child_of(case):
 def recordable_types(user, case) -> list[str]:
     child = child_of(case)
     if is_caseworker_for_child(user, child):
-        return ASSESSMENT_TYPES if isinstance(case, EHCNeedsAssessment) else REVIEW_TYPES
+        if isinstance(case, EHCNeedsAssessment):
+            return [t for t in ASSESSMENT_TYPES if t not in DECISION_TYPES]
+        return REVIEW_TYPES
     if (user.is_authenticated and user.role == Role.SENCO and child.setting_id is not None
             and child.setting_id == user.organisation_id and not isinstance(case, EHCNeedsAssessment)):
         return SCHOOL_RECORDS

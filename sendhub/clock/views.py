@@ -17,6 +17,10 @@ from sendhub.web.forms import apply_service_errors
 
 from . import services
 from .cases import deadline_rows
+from sendhub.assessments.forms import DecisionForm
+from sendhub.assessments.services import decisions_open, record_decision
+from sendhub.people.rules import is_caseworker_for_child
+
 from .forms import RecordEventForm
 from .models import Reminder
 from .rules import child_of, recordable_types
@@ -46,23 +50,34 @@ def case_detail(request, kind: str, pk: int):
     Reminder.objects.filter(recipient=request.user, read_at__isnull=True, **{kind: case}).update(
         read_at=timezone.now())  # opening the case is acting on its reminders
     allowed = recordable_types(request.user, case)
-    form = None
-    if allowed:
-        form = RecordEventForm(request.POST or None, allowed_types=allowed)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_event(actor=request.user, case=case, request=request, **data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Recorded. The deadlines below have been worked out again.")
-                return redirect(request.path)
-    elif request.method == "POST":
+    decisions = (decisions_open(case) if kind == "assessment"
+                 and is_caseworker_for_child(request.user, case.child) else [])
+    action = request.POST.get("action", "record") if request.method == "POST" else None
+    if action and not (allowed if action == "record" else decisions):
         raise PermissionDenied
+    form = RecordEventForm(request.POST if action == "record" else None, allowed_types=allowed) if allowed else None
+    decision_form = DecisionForm(request.POST if action == "decide" else None, choices=decisions) if decisions else None
+    bound = form if action == "record" else decision_form
+    if action and bound.is_valid():
+        try:
+            if action == "record":
+                services.record_event(actor=request.user, case=case, request=request, **bound.cleaned_data)
+                messages.success(request, "Recorded. The deadlines below have been worked out again.")
+            else:
+                data = bound.cleaned_data
+                letter = record_decision(actor=request.user, assessment=case, decision=data["decision"],
+                                         reasons=data["reasons"], decided_on=data["decided_on"], request=request)
+                messages.success(request, "Decision recorded" + (": the decision letter is ready to send."
+                                                                 if letter else "."))
+        except ValidationError as error:
+            apply_service_errors(bound, error)
+        else:
+            return redirect(request.path)
     return render(request, "clock/case_detail.html", {
-        "case": case, "kind": kind, "child": child_of(case), "form": form,
+        "case": case, "kind": kind, "child": child_of(case), "form": form, "decision_form": decision_form,
+        "error_form": bound if action else None,
         "deadlines": deadline_rows(case), "events": case.events.all(), "today": timezone.localdate(),
+        "letters": case.letters.all() if kind == "assessment" else [],
         "show": {"source": "advice_requested" in allowed, "outcome": "la_decision" in allowed,
                  "agreed": "final_plan_issued" in allowed, "exception": "exception" in allowed},
     })

@@ -93,8 +93,8 @@ def test_recording_an_event_recomputes_deadlines(area, client_for):
     url = reverse("clock:assessment", kwargs={"pk": case.pk})
     assert ("decision_whether_to_assess", "overdue") in [(k, s) for k, _, s in page_rows(client.get(url).content.decode())]
     day = TODAY - timedelta(days=2)
-    response = client.post(url, {"type": "decision_to_assess", "date-day": day.day, "date-month": day.month,
-                                 "date-year": day.year})
+    response = client.post(url, {"action": "decide", "decision": "decision_to_assess", "decided_on-day": day.day,
+                                 "decided_on-month": day.month, "decided_on-year": day.year})
     assert response.status_code == 302
     rows = page_rows(client.get(url).content.decode())
     assert ("decision_whether_to_assess", "late") in [(k, s) for k, _, s in rows]
@@ -107,8 +107,8 @@ def test_recording_an_event_recomputes_deadlines(area, client_for):
     [
         ({"type": "advice_received", "source": "health"}, "__all__", "no earlier unanswered advice requested"),
         ({"type": "advice_requested"}, "source", "Select who the advice is from"),
-        ({"type": "decision_to_assess", "future": True}, "date", "today or in the past"),
-        ({"type": "decision_to_assess", "before_request": True}, "__all__", "before the request"),
+        ({"type": "advice_requested", "source": "health", "future": True}, "date", "today or in the past"),
+        ({"type": "advice_requested", "source": "health", "before_request": True}, "__all__", "before the request"),
     ],
 )
 def test_events_the_clock_cannot_place_are_refused(area, client_for, data, field, message):
@@ -117,7 +117,7 @@ def test_events_the_clock_cannot_place_are_refused(area, client_for, data, field
         TODAY - timedelta(days=40) if data.pop("before_request", False) else TODAY - timedelta(days=1))
     response = client_for(area.users["caseworker"]).post(
         reverse("clock:assessment", kwargs={"pk": case.pk}),
-        {**data, "date-day": day.day, "date-month": day.month, "date-year": day.year})
+        {"action": "record", **data, "date-day": day.day, "date-month": day.month, "date-year": day.year})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert any(message.lower() in e.lower() for e in errors.get(field, [])), errors
@@ -129,10 +129,11 @@ def test_who_may_record_what(area, client_for, review):
     day = TODAY - timedelta(days=1)
     dated = {"date-day": day.day, "date-month": day.month, "date-year": day.year}
     senco = client_for(area.users["senco"])
-    assert senco.post(url, {"type": "review_report_sent", **dated}).status_code == 302
-    refused = senco.post(url, {"type": "la_decision", "outcome": "maintain", **dated})
+    assert senco.post(url, {"action": "record", "type": "review_report_sent", **dated}).status_code == 302
+    refused = senco.post(url, {"action": "record", "type": "la_decision", "outcome": "maintain", **dated})
     assert "la_decision" not in dict(refused.context["form"].fields["type"].choices)
-    assert client_for(area.users["parent"]).post(url, {"type": "review_report_sent", **dated}).status_code == 403
+    assert client_for(area.users["parent"]).post(url, {"action": "record", "type": "review_report_sent",
+                                                         **dated}).status_code == 403
     assert client_for(area.users["leader"]).get(url).status_code == 404
     assert client_for(area.users["other_parent"]).get(url).status_code == 404
 

@@ -1,0 +1,48 @@
+"""Letters and notices to families: written from templates the council edits, kept exactly as sent."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.template import Template, TemplateSyntaxError
+from django.utils import timezone
+
+from sendhub.core.append_only import AppendOnlyModel
+
+
+class LetterTemplate(models.Model):
+    """Django template text; the fields a template can use are listed in `help_text`."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200, help_text="Shown as the letter's heading and the PDF title")
+    body = models.TextField(help_text=(
+        "Django template language. Available: child, decision_date, letter_date, reasons, local_authority, "
+        "mediation_by, appeal_by, requester_name. Text is escaped; separate paragraphs with a blank line."))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        try:
+            Template(self.body)
+        except TemplateSyntaxError as error:
+            raise ValidationError({"body": f"The template has a mistake: {error}"}) from error
+
+
+class Letter(AppendOnlyModel):
+    """One letter as it was sent: its rendered text never changes, even if the template does."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="letters")
+    assessment = models.ForeignKey("assessments.EHCNeedsAssessment", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="letters")
+    template_key = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.created_at:%-d %B %Y})"

@@ -1,0 +1,43 @@
+"""Write a letter from the council's template, keep it as sent, and print it as an accessible PDF."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from .defaults import DEFAULTS
+from .models import Letter, LetterTemplate
+
+
+def template_for(key: str) -> LetterTemplate:
+    """The council's edited template, or the shipped default the first time it is needed."""
+    title, body = DEFAULTS[key]
+    template, _ = LetterTemplate.objects.get_or_create(key=key, defaults={"title": title, "body": body})
+    return template
+
+
+def to_html(text: str) -> str:
+    """Blank lines make paragraphs and '## ' makes a heading; everything is escaped exactly once."""
+    blocks = []
+    for block in [b.strip() for b in escape(text).split("\n\n") if b.strip()]:
+        if block.startswith("## "):
+            blocks.append(f'<h2 class="govuk-heading-m">{block[3:]}</h2>')
+        else:
+            blocks.append(f'<p class="govuk-body">{block.replace(chr(10), "<br>")}</p>')
+    return "\n".join(blocks)
+
+
+def write_letter(*, key: str, child, context: dict, actor, assessment=None) -> Letter:
+    template = template_for(key)
+    text = Template(template.body).render(Context({"child": child, **context}, autoescape=False))
+    with transaction.atomic():
+        return Letter.objects.create(child=child, assessment=assessment, template_key=key, title=template.title,
+                                     body_html=to_html(text), created_by=actor)
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("letters/print.html", {"letter": letter, "partnership_name": settings.PARTNERSHIP_NAME})
+    return HTML(string=html).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1")
