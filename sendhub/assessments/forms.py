@@ -32,12 +32,6 @@ class RequestForm(GovukFormMixin, forms.Form):
         if not family_must_be_told:
             del self.fields["told_family"]
 
-    def clean(self):
-        data = super().clean()
-        if "told_family" in self.fields and not data.get("told_family"):
-            self.add_error("told_family", "Confirm that you have told the child's parents or carers")
-        return data
-
 
 class DecisionForm(GovukFormMixin, forms.Form):
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,

@@ -38,7 +38,8 @@ def check_files(files) -> list[tuple[object, object]]:
 
 
 def request_assessment(*, actor, child, needs: str, support_so_far: str, views: str, files=(),
-                       requested_by: str | None = None, request=None) -> EHCNeedsAssessment:
+                       requested_by: str | None = None, family_told: bool = False,
+                       request=None) -> EHCNeedsAssessment:
     """Record a request; the clock starts on the day it is received, which is today."""
     requested_by = requested_by or REQUESTER_FOR_ROLE.get(actor.role)
     errors: dict[str, list[str]] = {}
@@ -50,6 +51,8 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         errors["support_so_far"] = ["Describe the support already given and what difference it made"]
     if requested_by in EVIDENCE_REQUIRED and not files:
         errors["evidence"] = ["Attach at least one document showing the support given, such as a SEN support plan"]
+    if requested_by in EVIDENCE_REQUIRED and not family_told and REQUESTER_FOR_ROLE.get(actor.role) == requested_by:
+        errors["told_family"] = ["Confirm that you have told the child's parents or carers"]
     if errors:
         raise ValidationError(errors)
     checked = check_files(files)

@@ -31,7 +31,7 @@ def request_assessment(request, child_pk: int):
             assessment = services.request_assessment(
                 actor=request.user, child=child, needs=data["needs"], support_so_far=data["support_so_far"],
                 views=data["views"], files=data["evidence"], requested_by=data.get("requested_by") or None,
-                request=request)
+                family_told=data.get("told_family", False), request=request)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -51,7 +51,6 @@ REFERRAL_CHILDREN = {
     "physiotherapy": ((0, 16), [Need.PD, Need.OTH]),
     "camhs_core": ((6, 17), [Need.SEMH, Need.ASD]),
 }
-REFERRAL_HISTORY_YEARS = 3
 CLOSING_EVENTS = {"decision_not_to_assess": AssessmentOutcome.NOT_ASSESSED,
                   "decision_not_to_issue_plan": AssessmentOutcome.NO_PLAN,
                   "final_plan_issued": AssessmentOutcome.PLAN_ISSUED}
@@ -84,13 +83,14 @@ class Scale:
     plans_per_area: int
     schools_per_area: int
     requests_per_area: int
+    referral_years: int = 3
 
     @classmethod
     def parse(cls, value: str) -> "Scale":
         if value == "kirklees":
             return cls(1, 5000, 150, 1200)
         if value == "national":
-            return cls(153, 640_000 // 153 + 1, 150, 1200)
+            return cls(153, 640_000 // 153 + 1, 150, 1200, referral_years=1)
         if value.isdigit() and int(value) > 0:
             plans = int(value)
             return cls(1, plans, max(12, min(150, plans // 33)), max(5, plans * 6 // 25))
@@ -113,9 +113,13 @@ class DemoArea:
         self.upn_serials: dict[str, int] = {}
 
     # identifiers ---------------------------------------------------------------------------
-    def nhs_number(self) -> str:
+    def nhs_number(self) -> str | None:
+        """The next unused test number; the 999 range holds about 909,000, so a national run outgrows it
+        and later children have no NHS number recorded (as some real records have none)."""
         while True:
             self.nhs_serial += 1
+            if self.nhs_serial > 999_999:
+                return None
             first_nine = f"999{self.nhs_serial:06d}"
             check = nhs_check_digit(first_nine)
             if check is not None:
@@ -175,7 +179,7 @@ class DemoArea:
         plan_children = children[: scale.plans_per_area]
         assessments, issued_on = self._assessments(children, scale)
         plans = self._plans(plan_children, issued_on)
-        referrals, referral_children = self._referral_rows(la, la_code, schools, services)
+        referrals, referral_children = self._referral_rows(la, la_code, schools, services, scale.referral_years)
         children = children + referral_children
         self._families(children, with_demo_accounts, staff)
         waiting = self._referrals(referrals, referral_children, children, staff.get("demo_children", []))
@@ -277,12 +281,12 @@ class DemoArea:
             ))
         return Child.objects.bulk_create(rows, batch_size=BATCH)
 
-    def _referral_rows(self, la, la_code: str, schools, services) -> tuple[list, list[Child]]:
-        """Two years of each service's list, simulated with recovery plans, shortages and surges.
+    def _referral_rows(self, la, la_code: str, schools, services, years: int) -> tuple[list, list[Child]]:
+        """Years of each service's list (three for one borough), simulated with recovery plans, shortages and surges.
 
         Most children still waiting are new to the partnership (no plan); they get their own records.
         """
-        history = simulate_borough(start=years_before(self.today, REFERRAL_HISTORY_YEARS), end=self.today,
+        history = simulate_borough(start=years_before(self.today, years), end=self.today,
                                    seed=self.rng.randrange(2**31), profiles=DEFAULT_PROFILES)
         by_phase: dict[str, list] = {}
         for school in schools:

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -181,3 +182,54 @@ def test_parent_follows_their_childs_review_deadlines(page, live_server, check_a
     assert page.get_by_test_id("deadlines").is_visible()
     assert page.get_by_role("button", name="Record").count() == 0  # families read, the council records
     check_accessibility(page, "case page (parent)")
+
+
+def test_request_decision_and_letter(page, live_server, check_accessibility, demo_area, tmp_path, browser):
+    """A SENCO asks for an assessment with evidence; the caseworker refuses with reasons; the parent reads why."""
+    from sendhub.accounts.models import User
+    from sendhub.people.selectors import children_visible_to
+
+    senco = User.objects.get(email=demo_email(Role.SENCO))
+    parent = User.objects.get(email=demo_email(Role.FAMILY))
+    from sendhub.people.models import FamilyMember
+
+    child = children_visible_to(senco).filter(plans__isnull=True, assessments__isnull=True).first()
+    FamilyMember.objects.create(child=child, user=parent, full_name=parent.full_name, relationship="mother")
+    evidence = tmp_path / "sen-support-plan.pdf"
+    evidence.write_bytes(b"%PDF-1.7\n%%EOF\n")
+
+    sign_in(page, live_server, Role.SENCO)
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    page.get_by_role("link", name=re.compile("Ask for an EHC needs assessment")).click()
+    check_accessibility(page, "request form")
+    page.get_by_role("button", name="Send request").click()
+    assert "Describe the child's needs" in page.locator(".govuk-error-summary").inner_text()
+    check_accessibility(page, "request form with errors")
+    page.get_by_label("What are the child's needs?").fill("Struggles with reading and writing despite support.")
+    page.get_by_label("What support has been given so far").fill("Daily phonics group for two terms.")
+    page.get_by_label("Upload documents").set_input_files(str(evidence))
+    page.get_by_label("I have told the child's parents or carers about this request").check()
+    page.get_by_role("button", name="Send request").click()
+    assert "Your request has been sent" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.get_by_role("link", name="sen-support-plan.pdf").is_visible()
+    case_url = page.url
+
+    caseworker_page = browser.new_context().new_page()
+    sign_in(caseworker_page, live_server, Role.CASEWORKER)
+    caseworker_page.goto(case_url)
+    caseworker_page.get_by_label(re.compile("^Do not assess")).check()
+    caseworker_page.get_by_role("textbox", name="Reasons").fill("The school's support is helping: reading age rose a year in two terms.")
+    caseworker_page.get_by_label("Day").first.fill(str(timezone.localdate().day))
+    caseworker_page.get_by_label("Month").first.fill(str(timezone.localdate().month))
+    caseworker_page.get_by_label("Year").first.fill(str(timezone.localdate().year))
+    caseworker_page.get_by_role("button", name="Record the decision").click()
+    assert "decision letter is ready" in caseworker_page.locator(".govuk-notification-banner").inner_text()
+    check_accessibility(caseworker_page, "case page after the decision")
+
+    parent_page = browser.new_context().new_page()
+    sign_in(parent_page, live_server, Role.FAMILY)
+    parent_page.goto(case_url)
+    parent_page.get_by_role("link", name="Our decision not to carry out an EHC needs assessment").click()
+    assert "reading age rose a year" in parent_page.content()
+    assert "First-tier Tribunal" in parent_page.content()
+    check_accessibility(parent_page, "decision letter")
