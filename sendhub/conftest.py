@@ -36,6 +36,7 @@ def area(db) -> Area:
     school = f.SchoolFactory(local_authority=la)
     other_school = f.SchoolFactory(local_authority=la)
     provider = f.ProviderFactory(local_authority=la)
+    social_care = f.ProviderFactory(kind="social_care", name="Testshire Children's Social Care", local_authority=la)
     users = {
         "parent": f.UserFactory(role=Role.FAMILY, email="parent@example.test"),
         "other_parent": f.UserFactory(role=Role.FAMILY, email="other-parent@example.test"),
@@ -45,7 +46,7 @@ def area(db) -> Area:
         "team_manager": f.UserFactory(role=Role.TEAM_MANAGER, organisation=la),
         "qa_officer": f.UserFactory(role=Role.QA_OFFICER, organisation=la),
         "therapist": f.UserFactory(role=Role.HEALTH_PROFESSIONAL, organisation=provider),
-        "social_worker": f.UserFactory(role=Role.SOCIAL_CARE),
+        "social_worker": f.UserFactory(role=Role.SOCIAL_CARE, organisation=social_care),
         "senco": f.UserFactory(role=Role.SENCO, organisation=school),
         "leader": f.UserFactory(role=Role.PARTNERSHIP_LEADER, organisation=la),
         "administrator": f.UserFactory(role=Role.ADMINISTRATOR, organisation=la, is_staff=True, is_superuser=True),

@@ -51,3 +51,36 @@ class DecisionForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, choices: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [(c, self.LABELS[c]) for c in choices]
+
+
+class AdviceRequestForm(GovukFormMixin, forms.Form):
+    source = forms.ChoiceField(label="Kind of advice", error_messages={"required": "Select the kind of advice"},
+                               choices=[("", "Select"), ("education", "Education"),
+                                        ("health", "Health (through the designated clinical officer)"),
+                                        ("social_care", "Social care"),
+                                        ("educational_psychology", "Educational psychology"), ("other", "Other")])
+    asked_of = forms.ModelChoiceField(label="Person to ask", queryset=None, required=False,
+                                      empty_label="Select a person, or a team below")
+    asked_of_team = forms.ModelChoiceField(label="Or a team", queryset=None, required=False,
+                                           empty_label="No team")
+    message = forms.CharField(label="What are you asking for?", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="For example: advice on speech, language and communication needs, with outcomes "
+                                        "and provision")
+    requested_on = GovukDateField(label="Date asked", subject="The date asked", required=False)
+
+    def __init__(self, *args, people, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asked_of"].queryset = people
+        self.fields["asked_of"].label_from_instance = lambda u: f"{u.full_name}, {u.job_title or u.get_role_display()} ({u.organisation})"
+        self.fields["asked_of_team"].queryset = teams
+
+
+class GiveAdviceForm(GovukFormMixin, forms.Form):
+    needs = forms.CharField(label="The child's needs", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="What you found: strengths and difficulties")
+    outcomes = forms.CharField(label="Outcomes you recommend (optional)", required=False,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+    provision = forms.CharField(label="Provision the child needs", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                                help_text="What support, how often, and who should give it")
+    attachments = MultipleFileField(label="Upload reports (optional)",
+                                    help_text="PDF, Word (DOCX), ODT, JPG or PNG, each smaller than 10MB")

@@ -57,3 +57,59 @@ class EvidenceDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AdviceRequest(models.Model):
+    """Advice asked of one professional or team for an assessment (SEND Regulations 2014 reg 6 and 8).
+
+    It gives them an Involvement with the child, so they can see the record and receive the plan.
+    The advice, once given, is not changed: more advice is a new request.
+    """
+
+    assessment = models.ForeignKey(EHCNeedsAssessment, on_delete=models.PROTECT, related_name="advice_requests")
+    source = models.CharField(max_length=30)
+    asked_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="advice_requests")
+    asked_of_team = models.ForeignKey("organisations.Team", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="advice_requests")
+    requested_on = models.DateField()
+    message = models.TextField(help_text="What the council is asking for")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    needs = models.TextField(blank=True, help_text="The child's needs as this professional sees them")
+    outcomes = models.TextField(blank=True, help_text="Outcomes the professional recommends")
+    provision = models.TextField(blank=True, help_text="Provision needed to meet the needs and reach the outcomes")
+    given_on = models.DateField(null=True, blank=True)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(asked_of__isnull=False) | models.Q(asked_of_team__isnull=False),
+                                   name="advice_asked_of_someone"),
+        ]
+        indexes = [models.Index(fields=["asked_of", "given_on"]), models.Index(fields=["asked_of_team", "given_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} advice for {self.assessment.child}"
+
+    def get_source_display(self) -> str:
+        from sendhub.clock.cases import SOURCE_LABELS
+
+        return SOURCE_LABELS.get(self.source, "Other")
+
+    @property
+    def who(self) -> str:
+        return self.asked_of.full_name if self.asked_of_id else str(self.asked_of_team)
+
+
+class AdviceAttachment(models.Model):
+    advice = models.ForeignKey(AdviceRequest, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="advice/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name

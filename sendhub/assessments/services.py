@@ -120,3 +120,75 @@ def record_decision(*, actor, assessment, decision: str, reasons: str, decided_o
             "reasons": reasons.strip(), "local_authority": child.local_authority,
             "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
         })
+
+
+# Asking for advice makes the professional part of the child's support (their Involvement).
+ROLE_FOR_SOURCE = {
+    "health": "designated_clinical_officer",
+    "social_care": "social_worker",
+    "educational_psychology": "educational_psychologist",
+    "education": "senco",
+    "other": "other",
+}
+
+
+def request_advice(*, actor, assessment, source: str, asked_of=None, asked_of_team=None, message: str,
+                   requested_on, request=None):
+    """Ask one professional or team for advice; the 6-week clock for it starts on `requested_on`."""
+    from sendhub.clock.services import record_event
+    from sendhub.people.models import Involvement
+
+    from .models import AdviceRequest
+
+    errors = {}
+    if source not in ROLE_FOR_SOURCE:
+        errors["source"] = "Select the kind of advice"
+    if asked_of is None and asked_of_team is None:
+        errors["asked_of"] = "Select who to ask"
+    if not (message or "").strip():
+        errors["message"] = "Say what you are asking for"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record_event(actor=actor, case=assessment, type="advice_requested", date=requested_on, source=source,
+                     note=message.strip(), request=request)
+        advice = AdviceRequest.objects.create(
+            assessment=assessment, source=source, asked_of=asked_of, asked_of_team=asked_of_team,
+            requested_on=requested_on, message=message.strip(), requested_by=actor)
+        organisation = asked_of.organisation if asked_of else asked_of_team.organisation
+        involved = Involvement.objects.active().filter(child=assessment.child)
+        already = involved.filter(professional=asked_of) if asked_of else involved.filter(team=asked_of_team)
+        if organisation is not None and not already.exists():
+            Involvement.objects.create(child=assessment.child, role=ROLE_FOR_SOURCE[source], organisation=organisation,
+                                       professional=asked_of, team=asked_of_team, started_on=timezone.localdate())
+        return advice
+
+
+def give_advice(*, actor, advice, needs: str, outcomes: str, provision: str, files=(), request=None):
+    """The professional's advice, as structured text and documents; it answers the request's clock."""
+    from sendhub.clock.services import record_event
+
+    from .models import AdviceAttachment, AdviceRequest
+
+    errors = {}
+    for name, value, message in [("needs", needs, "Describe the child's needs"),
+                                 ("provision", provision, "Describe the provision the child needs")]:
+        if not (value or "").strip():
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)
+    checked = check_files(files)
+    with transaction.atomic():
+        locked = AdviceRequest.objects.select_for_update().get(pk=advice.pk)
+        if locked.given_on is not None:
+            raise ValidationError("This advice has already been given: it cannot be changed")
+        today = timezone.localdate()
+        record_event(actor=actor, case=locked.assessment, type="advice_received", date=today, source=locked.source,
+                     request=request)
+        locked.needs, locked.outcomes, locked.provision = needs.strip(), outcomes.strip(), provision.strip()
+        locked.given_on, locked.given_by = today, actor
+        locked.save(update_fields=["needs", "outcomes", "provision", "given_on", "given_by"])
+        for upload, kind in checked:
+            AdviceAttachment.objects.create(advice=locked, file=upload, original_name=upload.name[:255],
+                                            content_type=kind.content_type, size=upload.size)
+        return locked

@@ -28,13 +28,18 @@ ADVICE_ROLES = {
 }
 
 
-def _recipients(key: str, child: Child, involvements: list[Involvement], sencos: dict[int, list[User]]) -> list[User]:
+def _recipients(key: str, child: Child, involvements: list[Involvement], sencos: dict[int, list[User]],
+                asked: dict[str, list[User]]) -> list[User]:
     people = [i.professional for i in involvements if i.role == InvolvementRole.CASEWORKER and i.professional]
     if key.startswith("advice:"):
         source = key.split(":", 1)[1]
-        people += [i.professional for i in involvements if i.role in ADVICE_ROLES.get(source, set()) and i.professional]
-        if source == "education":
-            people += sencos.get(child.setting_id, [])
+        if asked.get(source):
+            people += asked[source]  # the people the advice was asked of
+        else:
+            people += [i.professional for i in involvements
+                       if i.role in ADVICE_ROLES.get(source, set()) and i.professional]
+            if source == "education":
+                people += sencos.get(child.setting_id, [])
     if key == "review_report":
         people += sencos.get(child.setting_id, [])
     unique = {p.pk: p for p in people if p.is_active}
@@ -51,19 +56,28 @@ def plan_reminders(*, as_of: date, within_days: int) -> list[Reminder]:
     sencos: dict[int, list[User]] = {}
     for senco in User.objects.filter(role=Role.SENCO, is_active=True, organisation__isnull=False):
         sencos.setdefault(senco.organisation_id, []).append(senco)
+    asked_of = _advice_asked_of(rows)
+    week = "{}-W{:02d}".format(*as_of.isocalendar()[:2])
     reminders = []
     for row in rows:
         for item in row.open_deadlines:
             deadline = item.deadline
-            if deadline.status != "due" or (deadline.due - as_of).days > within_days:
-                continue
             days = (deadline.due - as_of).days
-            when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-            message = (f"{item.label} for {row.child.full_name} is due {when}, on {deadline.due:%-d %B %Y} "
-                       f"({deadline.rule}). {deadline.explanation}").strip()
-            for person in _recipients(deadline.key, row.child, involvements.get(row.child.pk, []), sencos):
+            if deadline.status == "due" and days <= within_days:
+                key = deadline.key
+                when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+                message = (f"{item.label} for {row.child.full_name} is due {when}, on {deadline.due:%-d %B %Y} "
+                           f"({deadline.rule}). {deadline.explanation}").strip()
+            elif deadline.status == "overdue" and deadline.key.startswith("advice:"):
+                key = f"chase:{deadline.key}:{week}"  # overdue advice is chased once a week
+                message = (f"{item.label} for {row.child.full_name} was due on {deadline.due:%-d %B %Y} and has not "
+                           f"been received ({deadline.rule}). Please send it now.")
+            else:
+                continue
+            asked = asked_of.get(row.case.pk, {}) if isinstance(row.case, EHCNeedsAssessment) else {}
+            for person in _recipients(deadline.key, row.child, involvements.get(row.child.pk, []), sencos, asked):
                 reminders.append(Reminder(
-                    recipient=person, child=row.child, deadline_key=deadline.key, due=deadline.due, message=message,
+                    recipient=person, child=row.child, deadline_key=key, due=deadline.due, message=message,
                     assessment=row.case if isinstance(row.case, EHCNeedsAssessment) else None,
                     review=None if isinstance(row.case, EHCNeedsAssessment) else row.case,
                 ))
@@ -74,9 +88,23 @@ def raise_reminders(*, as_of: date, within_days: int) -> list[int]:
     """Save the reminders not raised before and return their ids; running twice a day raises nothing new."""
     planned = plan_reminders(as_of=as_of, within_days=within_days)
     with transaction.atomic():
-        existing = set(Reminder.objects.filter(due__gte=as_of).values_list(
+        existing = set(Reminder.objects.filter(deadline_key__in={r.deadline_key for r in planned},
+                                               due__in={r.due for r in planned}).values_list(
             "recipient_id", "assessment_id", "review_id", "deadline_key", "due"))
         new = [r for r in planned
                if (r.recipient_id, r.assessment_id, r.review_id, r.deadline_key, r.due) not in existing]
         Reminder.objects.bulk_create(new, batch_size=1000)
     return [r.pk for r in new]
+
+
+def _advice_asked_of(rows) -> dict[int, dict[str, list[User]]]:
+    """For each assessment in the queue: who has open advice requests, by source (teams expanded)."""
+    from sendhub.assessments.models import AdviceRequest
+
+    ids = [row.case.pk for row in rows if isinstance(row.case, EHCNeedsAssessment)]
+    result: dict[int, dict[str, list[User]]] = {}
+    for advice in (AdviceRequest.objects.filter(assessment_id__in=ids, given_on__isnull=True)
+                   .select_related("asked_of").prefetch_related("asked_of_team__members")):
+        people = [advice.asked_of] if advice.asked_of else list(advice.asked_of_team.members.all())
+        result.setdefault(advice.assessment_id, {}).setdefault(advice.source, []).extend(people)
+    return result

@@ -18,6 +18,7 @@ from sendhub.web.forms import apply_service_errors
 from . import services
 from .cases import deadline_rows
 from sendhub.assessments.forms import DecisionForm
+from sendhub.assessments.selectors import with_deadlines
 from sendhub.assessments.services import decisions_open, record_decision
 from sendhub.people.rules import is_caseworker_for_child
 
@@ -78,6 +79,10 @@ def case_detail(request, kind: str, pk: int):
         "error_form": bound if action else None,
         "deadlines": deadline_rows(case), "events": case.events.all(), "today": timezone.localdate(),
         "letters": case.letters.all() if kind == "assessment" else [],
+        "advice_requests": with_deadlines(case.advice_requests.select_related("asked_of", "asked_of_team")
+                                          .prefetch_related("attachments")) if kind == "assessment" else [],
+        "can_ask_for_advice": kind == "assessment" and case.outcome == "open"
+        and is_caseworker_for_child(request.user, case.child),
         "show": {"source": "advice_requested" in allowed, "outcome": "la_decision" in allowed,
                  "agreed": "final_plan_issued" in allowed, "exception": "exception" in allowed},
     })

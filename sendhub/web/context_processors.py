@@ -20,6 +20,8 @@ def navigation(request):
         items.append(("Children and young people", reverse("web:children")))
     if user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO}:
         items.append(("Deadlines", reverse("clock:queue")))
+    if user.role in {Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE, Role.SENCO}:
+        items.append(("Advice asked of you", reverse("assessments:advice")))
     if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER}:
         items.append(("Area figures", reverse("web:area-figures")))
     if user.role == Role.ADMINISTRATOR:
