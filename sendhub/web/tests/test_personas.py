@@ -233,3 +233,41 @@ def test_request_decision_and_letter(page, live_server, check_accessibility, dem
     assert "reading age rose a year" in parent_page.content()
     assert "First-tier Tribunal" in parent_page.content()
     check_accessibility(parent_page, "decision letter")
+
+
+def test_advice_from_a_therapist(page, live_server, check_accessibility, demo_area, browser):
+    """The caseworker asks the therapist for health advice; the therapist finds it in their list and gives it."""
+    from sendhub.assessments.models import EHCNeedsAssessment
+
+    assessment = EHCNeedsAssessment.objects.filter(outcome="open").order_by("pk").first()
+    sign_in(page, live_server, Role.CASEWORKER)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    page.get_by_role("link", name="Ask for advice").click()
+    check_accessibility(page, "ask for advice")
+    page.get_by_label("Kind of advice").select_option("health")
+    from sendhub.accounts.models import User
+
+    therapist_user = User.objects.get(email=demo_email(Role.HEALTH_PROFESSIONAL))
+    page.get_by_label("Person to ask").select_option(value=str(therapist_user.pk))
+    page.get_by_label("What are you asking for?").fill("Speech and language advice, with outcomes and provision.")
+    today = timezone.localdate()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Ask for advice").click()
+    assert "Advice requested" in page.locator(".govuk-notification-banner").inner_text()
+
+    therapist = browser.new_context().new_page()
+    sign_in(therapist, live_server, Role.HEALTH_PROFESSIONAL)
+    therapist.get_by_role("link", name="Advice asked of you").click()
+    check_accessibility(therapist, "advice workspace")
+    therapist.get_by_test_id("advice-waiting").get_by_role("link", name=assessment.child.full_name).click()
+    check_accessibility(therapist, "give advice")
+    therapist.get_by_label("The child's needs").fill("Expressive language two years behind.")
+    therapist.get_by_label("Provision the child needs").fill("Weekly therapy for a term, then a programme in class.")
+    therapist.get_by_role("button", name="Send advice").click()
+    assert "your advice has been sent" in therapist.locator(".govuk-notification-banner").inner_text()
+
+    page.reload()
+    assert "Weekly therapy for a term" in page.content()
+    check_accessibility(page, "case page with advice")
