@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("sendhub.clock.urls")),
     path("", include("sendhub.assessments.urls")),
     path("", include("sendhub.letters.urls")),
+    path("", include("sendhub.plans.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -22,6 +22,8 @@ from sendhub.assessments.selectors import with_deadlines
 from sendhub.assessments.services import decisions_open, record_decision
 from sendhub.people.rules import is_caseworker_for_child
 
+from sendhub.plans.services import issuable_kinds
+
 from .forms import RecordEventForm
 from .models import Reminder
 from .rules import child_of, recordable_types
@@ -81,6 +83,7 @@ def case_detail(request, kind: str, pk: int):
         "letters": case.letters.all() if kind == "assessment" else [],
         "advice_requests": with_deadlines(case.advice_requests.select_related("asked_of", "asked_of_team")
                                           .prefetch_related("attachments")) if kind == "assessment" else [],
+        "can_draft_plan": bool(issuable_kinds(case, kind)) and is_caseworker_for_child(request.user, child_of(case)),
         "can_ask_for_advice": kind == "assessment" and case.outcome == "open"
         and is_caseworker_for_child(request.user, case.child),
         "show": {"source": "advice_requested" in allowed, "outcome": "la_decision" in allowed,

@@ -1,0 +1,130 @@
+"""Drafting a plan section by section, and issuing versions that never change afterwards."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.audit.models import AuditAction
+from sendhub.audit.services import record_change
+from sendhub.clock import timescales as clock
+from sendhub.clock.cases import clock_case
+from sendhub.reviews.models import AnnualReview
+
+from .models import SECTION_CODES, PlanVersion, SectionDraft, VersionKind
+
+
+class SectionConflict(Exception):
+    """Someone else saved this section after it was opened."""
+
+
+# Which statutory event issuing each kind of version records, and on which kind of case.
+EVENT_FOR = {
+    (VersionKind.DRAFT, "assessment"): "draft_plan_sent",
+    (VersionKind.FINAL, "assessment"): "final_plan_issued",
+    (VersionKind.PROPOSED, "review"): "amendment_notice_sent",
+    (VersionKind.AMENDED, "review"): "amended_plan_issued",
+}
+
+
+def case_kind(case) -> str:
+    return "assessment" if isinstance(case, EHCNeedsAssessment) else "review"
+
+
+def _child(case):
+    return case.child if isinstance(case, EHCNeedsAssessment) else case.plan.child
+
+
+def drafts_for(case) -> dict[str, SectionDraft]:
+    """Every section's working copy, starting from the last issued version's text."""
+    field = case_kind(case)
+    existing = {d.section: d for d in SectionDraft.objects.filter(**{field: case})}
+    missing = [code for code in SECTION_CODES if code not in existing]
+    if missing:
+        base = latest_version(_child(case))
+        start = base.sections if base else {}
+        SectionDraft.objects.bulk_create(
+            [SectionDraft(**{field: case}, section=code, text=start.get(code, "")) for code in missing],
+            ignore_conflicts=True)
+        existing = {d.section: d for d in SectionDraft.objects.filter(**{field: case})}
+    return existing
+
+
+def latest_version(child) -> PlanVersion | None:
+    return PlanVersion.objects.filter(child=child).order_by("-number").first()
+
+
+def save_section(*, actor, case, section: str, text: str, expected_version: int, request=None) -> SectionDraft:
+    """Save one section unless someone else saved it since `expected_version` was read."""
+    if section not in SECTION_CODES:
+        raise ValidationError({"section": "No such section"})
+    drafts_for(case)
+    field = case_kind(case)
+    with transaction.atomic():
+        updated = SectionDraft.objects.filter(**{field: case}, section=section, version=expected_version).update(
+            text=text, version=F("version") + 1, updated_by=actor, updated_at=timezone.now())
+        if not updated:
+            raise SectionConflict(
+                "Someone else saved this section after you opened it. Your text has not been saved: it is shown "
+                "below so you can copy it, beside the section as it is now.")
+        draft = SectionDraft.objects.get(**{field: case}, section=section)
+        record_change(actor=actor, action=AuditAction.UPDATE, obj=draft, child=_child(case),
+                      summary=f"Drafted section {section} of the plan", request=request)
+        return draft
+
+
+def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_early: bool = False,
+                  request=None) -> PlanVersion:
+    """Freeze the drafted sections as the next numbered version and record its statutory event."""
+    from sendhub.clock.services import record_event
+
+    event = EVENT_FOR.get((kind, case_kind(case)))
+    if event is None:
+        raise ValidationError({"kind": "That kind of plan cannot be issued at this stage"})
+    if kind == VersionKind.FINAL and not family_agreed_early:
+        not_before = next((d for d in clock.compute_deadlines(clock_case(case), issued_on)
+                           if d.key == "final_not_before"), None)
+        if not_before is not None and issued_on < not_before.due:
+            raise ValidationError(
+                f"The family have until {not_before.due - timedelta(days=1):%-d %B %Y} to comment on the draft. "
+                f"The final plan can be issued from {not_before.due:%-d %B %Y}, or earlier only if the family agree.")
+    drafts = drafts_for(case)
+    sections = {code: drafts[code].text for code in SECTION_CODES}
+    if not any(text.strip() for text in sections.values()):
+        raise ValidationError("Write the plan before issuing it: every section is empty")
+    child = _child(case)
+    with transaction.atomic():
+        record_event(actor=actor, case=case, type=event, date=issued_on, family_agreed_early=family_agreed_early,
+                     request=request)
+        number = (PlanVersion.objects.filter(child=child).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                version = PlanVersion.objects.create(
+                    child=child, number=number, kind=kind, sections=sections, issued_on=issued_on, issued_by=actor,
+                    assessment=case if isinstance(case, EHCNeedsAssessment) else None,
+                    review=case if isinstance(case, AnnualReview) else None)
+        except IntegrityError as error:
+            raise ValidationError("Another version was issued at the same moment: reload and try again") from error
+        record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
+                      after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
+        return version
+
+
+def issuable_kinds(case, kind: str) -> list[tuple[str, str]]:
+    """What may be issued next, from what has happened on the case."""
+    happened = {e.type for e in case.events.all()}
+    if kind == "assessment":
+        if case.outcome != "open" or "decision_to_issue_plan" not in happened:
+            return []
+        if "draft_plan_sent" not in happened:
+            return [(VersionKind.DRAFT, "The draft plan, to the family for their 15 days")]
+        return [(VersionKind.FINAL, "The final plan")]
+    decided_amend = any(e.type == "la_decision" and e.outcome == "amend" for e in case.events.all())
+    if case.closed_on or not decided_amend:
+        return []
+    if "amendment_notice_sent" not in happened:
+        return [(VersionKind.PROPOSED, "The proposed amendments, to the family for their 15 days")]
+    return [(VersionKind.AMENDED, "The amended plan")]

@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sendhub.assessments.selectors import with_deadlines
+from sendhub.audit.services import record_denied, record_view
+from sendhub.clock.rules import child_of
+from sendhub.clock.views import get_case_or_404
+from sendhub.people.rules import is_caseworker_for_child
+from sendhub.web.child_access import get_child_or_404
+from sendhub.web.forms import apply_service_errors
+
+from . import services
+from .compare import compare
+from .forms import IssueForm, SectionForm
+from .models import SECTION_TITLES, SECTIONS, PlanVersion
+from .selectors import visible_versions
+
+
+def _drafting_case(request, kind: str, pk: int):
+    case = get_case_or_404(request, kind, pk)
+    if not is_caseworker_for_child(request.user, child_of(case)):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def workspace(request, kind: str, pk: int):
+    case = _drafting_case(request, kind, pk)
+    drafts = services.drafts_for(case)
+    kinds = services.issuable_kinds(case, kind)
+    form = IssueForm(request.POST or None, kinds=kinds) if kinds else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                version = services.issue_version(actor=request.user, case=case, kind=data["kind"],
+                                                 issued_on=data["issued_on"],
+                                                 family_agreed_early=data["family_agreed_early"], request=request)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{version.get_kind_display()} issued as version {version.number}")
+                return redirect("plans:version", pk=version.pk)
+    rows = [(code, title, drafts[code]) for code, title, _ in SECTIONS]
+    return render(request, "plans/workspace.html", {"case": case, "kind": kind, "child": child_of(case),
+                                                    "rows": rows, "form": form})
+
+
+@login_required
+def edit_section(request, kind: str, pk: int, code: str):
+    case = _drafting_case(request, kind, pk)
+    if code not in SECTION_TITLES:
+        raise Http404("No such section")
+    draft = services.drafts_for(case)[code]
+    form = SectionForm(request.POST or None, initial={"text": draft.text, "version": draft.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_section(actor=request.user, case=case, section=code, text=form.cleaned_data["text"],
+                                  expected_version=form.cleaned_data["version"], request=request)
+        except services.SectionConflict as error:
+            form.add_error(None, str(error))
+            conflict = services.drafts_for(case)[code]
+        else:
+            messages.success(request, f"Section {code} saved")
+            return redirect("plans:workspace", kind=kind, pk=pk)
+    sources = next(s for c, _, s in SECTIONS if c == code)
+    advice = [a for a in with_deadlines(case.advice_requests.filter(given_on__isnull=False))
+              if a.source in sources] if kind == "assessment" else []
+    return render(request, "plans/edit_section.html", {
+        "case": case, "kind": kind, "child": child_of(case), "code": code, "title": SECTION_TITLES[code],
+        "form": form, "advice": advice, "conflict": conflict})
+
+
+@login_required
+def version_list(request, child_pk: int):
+    child = get_child_or_404(request, child_pk, audit_summary="Looked at the plan's versions")
+    versions = list(visible_versions(request.user).filter(child=child).select_related("issued_by"))
+    return render(request, "plans/versions.html", {"child": child, "versions": versions})
+
+
+@login_required
+def version_detail(request, pk: int):
+    version = visible_versions(request.user).filter(pk=pk).select_related("child", "issued_by").first()
+    if version is None:
+        record_denied(request=request, object_type=PlanVersion._meta.label, object_id=str(pk))
+        raise Http404("No plan found")
+    record_view(request=request, child=version.child, obj=version, summary=f"Read the plan: {version}")
+    previous = (visible_versions(request.user).filter(child=version.child, number__lt=version.number)
+                .order_by("-number").first())
+    return render(request, "plans/version.html", {"version": version, "previous": previous})
+
+
+@login_required
+def compare_versions(request, child_pk: int):
+    child = get_child_or_404(request, child_pk, audit_summary="Compared versions of the plan")
+    versions = {v.number: v for v in visible_versions(request.user).filter(child=child)}
+    try:
+        old, new = versions[int(request.GET.get("a", ""))], versions[int(request.GET.get("b", ""))]
+    except (KeyError, ValueError):
+        return render(request, "plans/versions.html", {
+            "child": child, "versions": sorted(versions.values(), key=lambda v: -v.number),
+            "compare_error": "Select two versions of the plan to compare"}, status=400)
+    if old.number > new.number:
+        old, new = new, old
+    changes = compare(old.sections, new.sections, [(c, t) for c, t, _ in SECTIONS])
+    return render(request, "plans/compare.html", {"child": child, "old": old, "new": new, "changes": changes,
+                                                  "today": timezone.localdate()})
