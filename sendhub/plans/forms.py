@@ -18,3 +18,24 @@ class IssueForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
+
+
+class CommentForm(GovukFormMixin, forms.Form):
+    section = forms.ChoiceField(label="Which part of the plan is your comment about?", required=False)
+    text = forms.CharField(label="Your comment", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", "The whole plan")] + [(c, f"Section {c}: {t}") for c, t, _ in sections]
+
+
+class SchoolForm(GovukFormMixin, forms.Form):
+    school = forms.ModelChoiceField(label="School or college", queryset=None, required=False,
+                                    empty_label="Not in the list")
+    school_name = forms.CharField(label="If it is not in the list, its name", required=False, max_length=200)
+    reason = forms.CharField(label="Why you would like this school or college (optional)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

@@ -119,3 +119,31 @@ class PlanVersion(AppendOnlyModel):
 
     def section_list(self) -> list[tuple[str, str, str]]:
         return [(code, SECTION_TITLES[code], self.sections.get(code, "")) for code in SECTION_CODES]
+
+
+class DraftComment(AppendOnlyModel):
+    """A family's comment on one section of a draft plan or of proposed amendments, within their 15 days."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="comments")
+    section = models.CharField(max_length=2, blank=True, help_text="Empty for a comment on the whole plan")
+    text = models.TextField()
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class SchoolRequest(AppendOnlyModel):
+    """The family's request for a particular school or college to be named in section I (reg 13(1)(b))."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="school_requests")
+    school = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", limit_choices_to={"kind": "school"})
+    school_name = models.CharField(max_length=200, blank=True, help_text="When the school is not in the list")
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]

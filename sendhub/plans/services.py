@@ -128,3 +128,57 @@ def issuable_kinds(case, kind: str) -> list[tuple[str, str]]:
     if "amendment_notice_sent" not in happened:
         return [(VersionKind.PROPOSED, "The proposed amendments, to the family for their 15 days")]
     return [(VersionKind.AMENDED, "The amended plan")]
+
+
+COMMENT_DAYS = 15  # SEND Regulations 2014 reg 13(1) and 22(2): at least 15 days beginning with the day sent
+
+
+def comment_window(version) -> tuple[date, date] | None:
+    """The family's 15 days on a draft or on proposed amendments: first and last day, inclusive."""
+    if version.kind not in {VersionKind.DRAFT, VersionKind.PROPOSED}:
+        return None
+    return version.issued_on, version.issued_on + timedelta(days=COMMENT_DAYS - 1)
+
+
+def _check_family_window(actor, version, today: date) -> None:
+    from sendhub.accounts.models import Role
+    from sendhub.people.selectors import children_visible_to
+
+    if actor.role not in {Role.FAMILY, Role.YOUNG_PERSON} or not children_visible_to(actor).filter(
+            pk=version.child_id).exists():
+        raise ValidationError("Only the child's family or the young person can comment on the draft")
+    window = comment_window(version)
+    if window is None:
+        raise ValidationError("Comments are taken on a draft plan or proposed amendments only")
+    if not window[0] <= today <= window[1]:
+        raise ValidationError(f"The time to comment on this draft ended on {window[1]:%-d %B %Y}. "
+                              "Contact your caseworker if you still want to say something.")
+
+
+def comment_on_draft(*, actor, version, section: str, text: str, request=None):
+    from .models import DraftComment
+
+    _check_family_window(actor, version, timezone.localdate())
+    if section and section not in SECTION_CODES:
+        raise ValidationError({"section": "Select a section of the plan"})
+    if not (text or "").strip():
+        raise ValidationError({"text": "Enter your comment"})
+    with transaction.atomic():
+        comment = DraftComment.objects.create(version=version, section=section, text=text.strip(), author=actor)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=comment, child=version.child,
+                      summary=f"Commented on section {section or 'the whole plan'} of the draft", request=request)
+        return comment
+
+
+def request_school(*, actor, version, school=None, school_name: str = "", reason: str = "", request=None):
+    from .models import SchoolRequest
+
+    _check_family_window(actor, version, timezone.localdate())
+    if school is None and not (school_name or "").strip():
+        raise ValidationError({"school": "Select a school or college, or enter its name"})
+    with transaction.atomic():
+        wish = SchoolRequest.objects.create(version=version, school=school, school_name=(school_name or "").strip(),
+                                            reason=(reason or "").strip(), author=actor)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=wish, child=version.child,
+                      summary=f"Asked for {school or school_name} to be named in the plan", request=request)
+        return wish

@@ -16,7 +16,7 @@ from sendhub.web.forms import apply_service_errors
 from . import services
 from .compare import compare
 from .forms import IssueForm, SectionForm
-from .models import SECTION_TITLES, SECTIONS, PlanVersion
+from .models import SECTION_TITLES, SECTIONS, DraftComment, PlanVersion
 from .selectors import visible_versions
 
 
@@ -47,9 +47,12 @@ def workspace(request, kind: str, pk: int):
             else:
                 messages.success(request, f"{version.get_kind_display()} issued as version {version.number}")
                 return redirect("plans:version", pk=version.pk)
-    rows = [(code, title, drafts[code]) for code, title, _ in SECTIONS]
+    comments: dict[str, list] = {}
+    for comment in DraftComment.objects.filter(**{f"version__{kind}": case}).select_related("author", "version"):
+        comments.setdefault(comment.section, []).append(comment)
+    rows = [(code, title, drafts[code], comments.get(code, [])) for code, title, _ in SECTIONS]
     return render(request, "plans/workspace.html", {"case": case, "kind": kind, "child": child_of(case),
-                                                    "rows": rows, "form": form})
+                                                    "rows": rows, "form": form, "general": comments.get("", [])})
 
 
 @login_required
@@ -87,14 +90,52 @@ def version_list(request, child_pk: int):
 
 @login_required
 def version_detail(request, pk: int):
-    version = visible_versions(request.user).filter(pk=pk).select_related("child", "issued_by").first()
+    from sendhub.accounts.models import Role
+    from sendhub.organisations.models import Organisation, OrganisationKind
+
+    from .forms import CommentForm, SchoolForm
+
+    version = visible_versions(request.user).filter(pk=pk).select_related("child__local_authority", "issued_by").first()
     if version is None:
         record_denied(request=request, object_type=PlanVersion._meta.label, object_id=str(pk))
         raise Http404("No plan found")
     record_view(request=request, child=version.child, obj=version, summary=f"Read the plan: {version}")
+    window = services.comment_window(version)
+    today = timezone.localdate()
+    family_may_respond = (request.user.role in {Role.FAMILY, Role.YOUNG_PERSON} and window is not None
+                          and window[0] <= today <= window[1])
+    action = request.POST.get("action") if request.method == "POST" else None
+    schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL,
+                                          local_authority=version.child.local_authority).order_by("name")
+    comment_form = CommentForm(request.POST if action == "comment" else None, sections=SECTIONS)
+    school_form = SchoolForm(request.POST if action == "school" else None, schools=schools)
+    bound = {"comment": comment_form, "school": school_form}.get(action)
+    if action and bound is None:
+        raise PermissionDenied
+    if bound is not None and bound.is_valid():
+        data = bound.cleaned_data
+        try:
+            if action == "comment":
+                services.comment_on_draft(actor=request.user, version=version, section=data["section"],
+                                          text=data["text"], request=request)
+                messages.success(request, "Thank you: your comment has been sent to your caseworker")
+            else:
+                services.request_school(actor=request.user, version=version, school=data["school"],
+                                        school_name=data["school_name"], reason=data["reason"], request=request)
+                messages.success(request, "Your request for a school or college has been sent to your caseworker")
+        except ValidationError as error:
+            apply_service_errors(bound, error)
+        else:
+            return redirect("plans:version", pk=version.pk)
     previous = (visible_versions(request.user).filter(child=version.child, number__lt=version.number)
                 .order_by("-number").first())
-    return render(request, "plans/version.html", {"version": version, "previous": previous})
+    return render(request, "plans/version.html", {
+        "version": version, "previous": previous, "window": window,
+        # a refused comment stays on screen with its error, so nothing typed is lost
+        "family_may_respond": family_may_respond or (bound is not None and bool(bound.errors)),
+        "comment_form": comment_form, "school_form": school_form, "error_form": bound if action else None,
+        "comments": version.comments.select_related("author"),
+        "school_requests": version.school_requests.select_related("school", "author"), "today": today})
 
 
 @login_required

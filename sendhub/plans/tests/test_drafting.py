@@ -128,3 +128,44 @@ def test_advice_is_shown_beside_the_section(area, client_for, case):
     page = client_for(area.users["caseworker"]).get(section_url(case, "G")).content.decode()
     assert "Weekly therapy block" in page
     assert "Weekly therapy block" not in client_for(area.users["caseworker"]).get(section_url(case, "D")).content.decode()
+
+
+def respond(client, version, **data):
+    return client.post(reverse("plans:version", kwargs={"pk": version.pk}), data)
+
+
+def test_family_comments_on_sections_and_asks_for_a_school_within_15_days(area, client_for, case):
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "F", "Weekly therapy")
+    issue(cw, case, "draft", TODAY - timedelta(days=14))  # the 15th and last day is today
+    version = PlanVersion.objects.get()
+    parent = client_for(area.users["parent"])
+    assert respond(parent, version, action="comment", section="F", text="Please make it twice a week").status_code == 302
+    assert respond(parent, version, action="school", school=area.school.pk, reason="Near home").status_code == 302
+    empty = respond(parent, version, action="comment", section="F", text="  ")
+    assert "Enter your comment" in str(empty.context["comment_form"].errors)
+    workspace = cw.get(workspace_url(case)).content.decode()
+    assert "Please make it twice a week" in workspace
+    page = cw.get(reverse("plans:version", kwargs={"pk": version.pk})).content.decode()
+    assert area.school.name in page
+
+
+def test_a_comment_after_the_15_days_is_refused_and_nothing_is_lost(area, client_for, case):
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "F", "Weekly therapy")
+    issue(cw, case, "draft", TODAY - timedelta(days=15))
+    version = PlanVersion.objects.get()
+    response = respond(client_for(area.users["parent"]), version, action="comment", section="F", text="Too late?")
+    assert "The time to comment on this draft ended on" in str(response.context["comment_form"].errors)
+    assert "Too late?" in response.content.decode()  # the text is still in the form
+    assert not version.comments.exists()
+
+
+def test_only_the_family_comments(area, client_for, case):
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "F", "Weekly therapy")
+    issue(cw, case, "draft", TODAY)
+    version = PlanVersion.objects.get()
+    response = respond(client_for(area.users["therapist"]), version, action="comment", section="F", text="x")
+    assert response.status_code in {200, 404}
+    assert not version.comments.exists()
