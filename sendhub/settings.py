@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sendhub.assessments",
     "sendhub.reviews",
     "sendhub.letters",
+    "sendhub.messaging",
     "sendhub.demo",
     "sendhub.web",
 ]

@@ -110,6 +110,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             raise ValidationError("Another version was issued at the same moment: reload and try again") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
                       after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
+        distribute(version)
         return version
 
 
@@ -182,3 +183,42 @@ def request_school(*, actor, version, school=None, school_name: str = "", reason
         record_change(actor=actor, action=AuditAction.CREATE, obj=wish, child=version.child,
                       summary=f"Asked for {school or school_name} to be named in the plan", request=request)
         return wish
+
+
+def recipients_of(child) -> list[tuple[object, str]]:
+    """Who must receive every version: the family (as far as the young person allows), the young person,
+    and every professional or team member with an active Involvement."""
+    from sendhub.people.models import Involvement
+    from sendhub.people.selectors import children_visible_to
+
+    people: dict[int, tuple[object, str]] = {}
+    for member in child.family_members.select_related("user"):
+        if member.user and children_visible_to(member.user).filter(pk=child.pk).exists():
+            people.setdefault(member.user.pk, (member.user, f"{member.get_relationship_display()} of the child"))
+    if child.account_id:
+        people.setdefault(child.account_id, (child.account, "The young person"))
+    for involvement in (Involvement.objects.active().filter(child=child)
+                        .select_related("professional").prefetch_related("team__members")):
+        why = involvement.get_role_display()
+        if involvement.professional:
+            people.setdefault(involvement.professional.pk, (involvement.professional, why))
+        if involvement.team:
+            for member in involvement.team.members.all():
+                people.setdefault(member.pk, (member, f"{why} ({involvement.team.name})"))
+    return [pair for pair in people.values() if pair[0].is_active]
+
+
+def distribute(version) -> list:
+    """Send an issued version, the same day, to everyone who must have it, and record each delivery."""
+    from sendhub.messaging.services import notify
+
+    from .models import PlanDelivery
+
+    pairs = recipients_of(version.child)
+    deliveries = PlanDelivery.objects.bulk_create(
+        [PlanDelivery(version=version, recipient=person, why=why) for person, why in pairs])
+    notify(recipients=[person for person, _ in pairs], child=version.child,
+           subject=f"{version.get_kind_display()} issued", link=f"/plans/{version.pk}/",
+           body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
+                f"{version.child.local_authority} for a child or young person you are involved with.")
+    return deliveries

@@ -10,4 +10,5 @@ urlpatterns = [
     path("children/<int:child_pk>/plans/", views.version_list, name="versions"),
     path("children/<int:child_pk>/plans/compare", views.compare_versions, name="compare"),
     path("plans/<int:pk>/", views.version_detail, name="version"),
+    path("plans/sent-to-me", views.plans_naming_me, name="mine"),
 ]

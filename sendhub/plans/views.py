@@ -9,6 +9,7 @@ from sendhub.assessments.selectors import with_deadlines
 from sendhub.audit.services import record_denied, record_view
 from sendhub.clock.rules import child_of
 from sendhub.clock.views import get_case_or_404
+from sendhub.messaging.models import Notification
 from sendhub.people.rules import is_caseworker_for_child
 from sendhub.web.child_access import get_child_or_404
 from sendhub.web.forms import apply_service_errors
@@ -100,6 +101,14 @@ def version_detail(request, pk: int):
         record_denied(request=request, object_type=PlanVersion._meta.label, object_id=str(pk))
         raise Http404("No plan found")
     record_view(request=request, child=version.child, obj=version, summary=f"Read the plan: {version}")
+    mine = version.deliveries.filter(recipient=request.user)
+    mine.filter(opened_at__isnull=True).update(opened_at=timezone.now())
+    Notification.objects.filter(recipient=request.user, link=f"/plans/{version.pk}/", read_at__isnull=True).update(
+        read_at=timezone.now())
+    if request.method == "POST" and request.POST.get("action") == "acknowledge":
+        mine.filter(acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+        messages.success(request, "Thank you for confirming you have read this plan")
+        return redirect("plans:version", pk=version.pk)
     window = services.comment_window(version)
     today = timezone.localdate()
     family_may_respond = (request.user.role in {Role.FAMILY, Role.YOUNG_PERSON} and window is not None
@@ -135,7 +144,20 @@ def version_detail(request, pk: int):
         "family_may_respond": family_may_respond or (bound is not None and bool(bound.errors)),
         "comment_form": comment_form, "school_form": school_form, "error_form": bound if action else None,
         "comments": version.comments.select_related("author"),
-        "school_requests": version.school_requests.select_related("school", "author"), "today": today})
+        "school_requests": version.school_requests.select_related("school", "author"), "today": today,
+        "my_delivery": mine.first(),
+        "deliveries": version.deliveries.select_related("recipient") if is_caseworker_for_child(
+            request.user, version.child) else None})
+
+
+@login_required
+def plans_naming_me(request):
+    """Every plan version sent to this person, newest first, with a link to what changed."""
+    from .models import PlanDelivery
+
+    deliveries = (PlanDelivery.objects.filter(recipient=request.user, version__child__in=visible_versions(
+        request.user).values("child")).select_related("version__child").order_by("-sent_at"))
+    return render(request, "plans/mine.html", {"deliveries": deliveries})
 
 
 @login_required

@@ -22,6 +22,7 @@ def navigation(request):
         items.append(("Deadlines", reverse("clock:queue")))
     if user.role in {Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE, Role.SENCO}:
         items.append(("Advice asked of you", reverse("assessments:advice")))
+        items.append(("Plans sent to you", reverse("plans:mine")))
     if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER}:
         items.append(("Area figures", reverse("web:area-figures")))
     if user.role == Role.ADMINISTRATOR:

@@ -15,6 +15,7 @@ from sendhub.people.selectors import children_visible_to, latest_sharing_consent
 from sendhub.clock.cases import deadline_rows
 from sendhub.clock.models import Reminder
 from sendhub.clock.selectors import cases_of_child
+from sendhub.messaging.models import Notification
 
 from . import figures
 from .child_access import get_child_or_404, require_perm
@@ -43,7 +44,7 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "web/start.html")
     user = request.user
-    context = {}
+    context = {"notifications": Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]}
     if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
         context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
     elif user.role in STAFF_LIST_ROLES:

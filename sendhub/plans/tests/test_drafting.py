@@ -169,3 +169,54 @@ def test_only_the_family_comments(area, client_for, case):
     response = respond(client_for(area.users["therapist"]), version, action="comment", section="F", text="x")
     assert response.status_code in {200, 404}
     assert not version.comments.exists()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_every_version_reaches_the_family_and_every_involved_professional(area, client_for, case,
+                                                                         django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.test import override_settings
+
+    from sendhub.messaging.models import Notification
+    from sendhub.plans.models import PlanDelivery
+
+    f.InvolvementFactory(child=area.sibling, professional=area.users["therapist"], organisation=area.provider)
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "G", "Weekly therapy")
+    with override_settings(TASKS=IMMEDIATE_TASKS), django_capture_on_commit_callbacks(execute=True):
+        issue(cw, case, "draft", TODAY)
+    version = PlanVersion.objects.get()
+    got = {d.recipient for d in PlanDelivery.objects.filter(version=version)}
+    assert {area.users["parent"], area.users["therapist"]} <= got
+    assert area.users["other_parent"] not in got and area.users["senco"] not in got
+    assert Notification.objects.filter(recipient=area.users["therapist"], email_state="sent").count() == 1
+    assert any(area.users["therapist"].email in m.to for m in mail.outbox)
+    assert all(area.sibling.family_name not in m.body for m in mail.outbox)  # no child's details by email
+    # the case officer sees who has not opened it; the therapist finds it in their list and confirms
+    page = cw.get(reverse("plans:version", kwargs={"pk": version.pk})).content.decode()
+    assert "Not opened" in page
+    therapist = client_for(area.users["therapist"])
+    listed = therapist.get(reverse("plans:mine"))
+    assert [d.version for d in listed.context["deliveries"]] == [version]
+    therapist.get(reverse("plans:version", kwargs={"pk": version.pk}))
+    therapist.post(reverse("plans:version", kwargs={"pk": version.pk}), {"action": "acknowledge"})
+    delivery = PlanDelivery.objects.get(version=version, recipient=area.users["therapist"])
+    assert delivery.opened_at and delivery.acknowledged_at
+
+
+def test_a_young_persons_choice_keeps_the_plan_from_parents(area, client_for, case):
+    from sendhub.people.models import SharingConsent
+    from sendhub.plans.models import PlanDelivery
+
+    child = area.sibling
+    child.date_of_birth = TODAY.replace(year=TODAY.year - 17, day=1)
+    child.account = area.users["young_person"]
+    child.save()
+    SharingConsent.objects.create(child=child, parents_may_view=False, recorded_by=area.users["young_person"])
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "A", "My views")
+    issue(cw, case, "draft", TODAY)
+    got = {d.recipient for d in PlanDelivery.objects.all()}
+    assert area.users["young_person"] in got and area.users["parent"] not in got

@@ -1,0 +1,16 @@
+from django.db import transaction
+
+from .models import Notification
+
+
+def notify(*, recipients, subject: str, body: str, link: str = "", child=None) -> list[Notification]:
+    """Put a message in each person's inbox and queue its email once the transaction commits."""
+    from .tasks import email_notification
+
+    created = Notification.objects.bulk_create([
+        Notification(recipient=person, child=child, subject=subject, body=body, link=link)
+        for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values()
+    ])
+    ids = [n.pk for n in created]
+    transaction.on_commit(lambda: [email_notification.enqueue(pk) for pk in ids])
+    return created
