@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Template
-from django.template.loader import render_to_string
 from django.utils.html import escape
+
+from sendhub.core.pdf import render_pdf
 
 from .defaults import DEFAULTS
 from .models import Letter, LetterTemplate
@@ -37,7 +38,4 @@ def write_letter(*, key: str, child, context: dict, actor, assessment=None) -> L
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("letters/print.html", {"letter": letter, "partnership_name": settings.PARTNERSHIP_NAME})
-    return HTML(string=html).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1")
+    return render_pdf("letters/print.html", {"letter": letter, "partnership_name": settings.PARTNERSHIP_NAME})

@@ -11,4 +11,5 @@ urlpatterns = [
     path("children/<int:child_pk>/plans/compare", views.compare_versions, name="compare"),
     path("plans/<int:pk>/", views.version_detail, name="version"),
     path("plans/sent-to-me", views.plans_naming_me, name="mine"),
+    path("plans/<int:pk>.pdf", views.version_pdf, name="pdf"),
 ]

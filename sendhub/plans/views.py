@@ -175,3 +175,25 @@ def compare_versions(request, child_pk: int):
     changes = compare(old.sections, new.sections, [(c, t) for c, t, _ in SECTIONS])
     return render(request, "plans/compare.html", {"child": child, "old": old, "new": new, "changes": changes,
                                                   "today": timezone.localdate()})
+
+
+@login_required
+def version_pdf(request, pk: int):
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from sendhub.audit.models import AuditAction
+    from sendhub.audit.services import channel_of, record
+    from sendhub.core.pdf import render_pdf
+
+    version = visible_versions(request.user).filter(pk=pk).select_related("child__local_authority").first()
+    if version is None:
+        record_denied(request=request, object_type=PlanVersion._meta.label, object_id=str(pk))
+        raise Http404("No plan found")
+    record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=version,
+           child=version.child, summary=f"Downloaded the plan: {version}", path=request.path)
+    response = HttpResponse(render_pdf("plans/print.html", {"version": version,
+                                                            "partnership_name": settings.PARTNERSHIP_NAME}),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ehc-plan-version-{version.number}.pdf"'
+    return response

@@ -220,3 +220,20 @@ def test_a_young_persons_choice_keeps_the_plan_from_parents(area, client_for, ca
     issue(cw, case, "draft", TODAY)
     got = {d.recipient for d in PlanDelivery.objects.all()}
     assert area.users["young_person"] in got and area.users["parent"] not in got
+
+
+def test_plan_downloads_as_a_tagged_pdf(area, client_for, case):
+    cw = client_for(area.users["caseworker"])
+    write(cw, case, "B", "Needs")
+    issue(cw, case, "draft", TODAY)
+    version = PlanVersion.objects.get()
+    response = client_for(area.users["parent"]).get(reverse("plans:pdf", kwargs={"pk": version.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    import io
+
+    from pypdf import PdfReader
+
+    catalog = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "en-GB"  # tagged, with its language
+    assert "Section B" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert client_for(area.users["other_parent"]).get(reverse("plans:pdf", kwargs={"pk": version.pk})).status_code == 404
