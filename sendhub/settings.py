@@ -172,7 +172,14 @@ _EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": {}}}
-if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+if os.environ.get("NOTIFY_API_KEY"):
+    # GOV.UK Notify (sendhub/messaging/notify.py): one template with ((subject)) and ((body)).
+    MAILERS["default"] = {
+        "BACKEND": "sendhub.messaging.notify.NotifyEmailBackend",
+        "OPTIONS": {"api_key": os.environ["NOTIFY_API_KEY"],
+                    "template_id": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")},
+    }
+elif _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
         "port": int(os.environ.get("EMAIL_PORT", "587")),
