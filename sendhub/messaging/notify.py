@@ -17,7 +17,11 @@ class NotifyEmailBackend(BaseEmailBackend):
         if client is None:
             from notifications_python_client.notifications import NotificationsAPIClient
 
-            client = NotificationsAPIClient(api_key, base_url=base_url) if base_url else NotificationsAPIClient(api_key)
+            try:
+                client = (NotificationsAPIClient(api_key, base_url=base_url) if base_url
+                          else NotificationsAPIClient(api_key))
+            except (AssertionError, ValueError, IndexError) as error:
+                raise ValueError("NOTIFY_API_KEY is not a GOV.UK Notify API key: copy it again from Notify") from error
         self.client = client
         self.template_id = template_id
 

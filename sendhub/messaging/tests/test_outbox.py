@@ -53,3 +53,8 @@ def test_outbox_records_delivery_and_survives_a_failed_mail_server(area, django_
     assert (second.email_state, second.email_error) == ("failed", "mail server down")
     assert Notification.objects.count() == 2  # the in-app message is kept
     assert email_notification.call(note.pk) == "skipped"  # never sent twice
+
+
+def test_a_malformed_notify_key_is_named_clearly():
+    with pytest.raises(ValueError, match="is not a GOV.UK Notify API key"):
+        NotifyEmailBackend(api_key="not-a-key", template_id="tmpl-1")
