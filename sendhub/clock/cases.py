@@ -121,3 +121,42 @@ def contract_json(case) -> dict:
         out["events"].append({"type": "exception", "reason": x.reason, "from": x.first_day.isoformat(),
                               "to": x.last_day.isoformat()})
     return out
+
+
+STAGES = {
+    "deciding_to_assess": "Deciding whether to assess",
+    "gathering_advice": "Gathering advice",
+    "deciding_plan": "Deciding whether to issue a plan",
+    "drafting": "Drafting the plan",
+    "draft_with_family": "Draft plan with the family",
+    "awaiting_meeting": "Review meeting to hold",
+    "awaiting_report": "Review report to send",
+    "awaiting_decision": "Council's decision after the review",
+    "drafting_amendments": "Drafting the amendments",
+    "amendments_with_family": "Proposed amendments with the family",
+}
+
+
+def stage_of(case) -> str:
+    """Where a case is, from what has happened on it: the reason it sits where it does in the queue."""
+    events = list(case.events.all())
+    happened = {e.type for e in events}
+    if isinstance(case, EHCNeedsAssessment):
+        if not happened & {"decision_to_assess", "decision_not_to_assess"}:
+            return "deciding_to_assess"
+        if "draft_plan_sent" in happened:
+            return "draft_with_family"
+        if "decision_to_issue_plan" in happened:
+            return "drafting"
+        asked = sum(1 for e in events if e.type == "advice_requested")
+        received = sum(1 for e in events if e.type == "advice_received")
+        return "gathering_advice" if asked == 0 or received < asked else "deciding_plan"
+    if "amendment_notice_sent" in happened:
+        return "amendments_with_family"
+    if any(e.type == "la_decision" and e.outcome == "amend" for e in events):
+        return "drafting_amendments"
+    if "review_report_sent" in happened:
+        return "awaiting_decision"
+    if "review_meeting" in happened:
+        return "awaiting_report"
+    return "awaiting_meeting"

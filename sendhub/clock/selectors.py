@@ -10,7 +10,7 @@ from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment
 from sendhub.people.models import Child
 from sendhub.reviews.models import AnnualReview
 
-from .cases import DeadlineRow, deadline_rows
+from .cases import STAGES, DeadlineRow, deadline_rows, stage_of
 
 
 def open_assessments(children: QuerySet[Child]) -> QuerySet[EHCNeedsAssessment]:
@@ -39,12 +39,20 @@ class QueueRow:
         return min(self.open_deadlines, key=lambda d: d.deadline.due, default=None)
 
     @property
+    def stage(self) -> str:
+        return stage_of(self.case)
+
+    @property
+    def stage_label(self) -> str:
+        return STAGES[self.stage]
+
+    @property
     def overdue(self) -> int:
         return sum(1 for d in self.deadlines if d.deadline.status == "overdue")
 
 
 def deadline_queue(children: QuerySet[Child], *, as_of: date | None = None, within_days: int | None = None,
-                   overdue_only: bool = False) -> list[QueueRow]:
+                   overdue_only: bool = False, stage: str = "") -> list[QueueRow]:
     """Every open case with an open deadline, most urgent first: overdue, then by the next due date."""
     as_of = as_of or timezone.localdate()
     rows = [QueueRow(a, a.child, "assessment", deadline_rows(a, as_of)) for a in open_assessments(children)]
@@ -52,6 +60,8 @@ def deadline_queue(children: QuerySet[Child], *, as_of: date | None = None, with
     rows = [row for row in rows if row.next is not None]
     if overdue_only:
         rows = [row for row in rows if row.overdue]
+    if stage:
+        rows = [row for row in rows if row.stage == stage]
     if within_days is not None:
         rows = [row for row in rows if (row.next.deadline.due - as_of).days <= within_days]
     rows.sort(key=lambda row: (row.overdue == 0, row.next.deadline.due, row.child.family_name, row.child.pk))

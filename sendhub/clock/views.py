@@ -1,4 +1,3 @@
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,23 +6,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sendhub.assessments.forms import DecisionForm
 from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.assessments.selectors import with_deadlines
+from sendhub.assessments.services import decisions_open, record_decision
 from sendhub.audit.services import record_denied, record_view
 from sendhub.people.models import InvolvementRole
+from sendhub.people.rules import is_caseworker_for_child
 from sendhub.people.selectors import children_visible_to
+from sendhub.plans.services import issuable_kinds
 from sendhub.reviews.models import AnnualReview
 from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
 
 from . import services
 from .cases import deadline_rows
-from sendhub.assessments.forms import DecisionForm
-from sendhub.assessments.selectors import with_deadlines
-from sendhub.assessments.services import decisions_open, record_decision
-from sendhub.people.rules import is_caseworker_for_child
-
-from sendhub.plans.services import issuable_kinds
-
 from .forms import RecordEventForm
 from .models import Reminder
 from .rules import child_of, recordable_types
@@ -93,14 +90,39 @@ def case_detail(request, kind: str, pk: int):
 
 @login_required
 def queue(request):
+    """The caseworker's queue: every open case, by the next statutory date, filtered as they need."""
+    from sendhub.accounts.models import Role, User
+    from sendhub.organisations.models import Organisation, OrganisationKind
+    from sendhub.people.models import Need
+
+    from .cases import STAGES
+
     require_perm(request, "clock.view_queue")
-    children = children_visible_to(request.user)
-    mine = request.GET.get("mine") == "1"
-    if mine:
-        children = children.filter(involvements__professional=request.user,
-                                   involvements__role=InvolvementRole.CASEWORKER).distinct()
+    user = request.user
+    children = children_visible_to(user)
+    filters = {key: request.GET.get(key, "") for key in ("stage", "setting", "need", "caseworker")}
+    if request.GET.get("mine") == "1":
+        filters["caseworker"] = str(user.pk)
+    if filters["setting"].isdigit():
+        children = children.filter(setting_id=int(filters["setting"]))
+    if filters["need"] in Need.values:
+        children = children.filter(primary_need=filters["need"])
+    if filters["caseworker"].isdigit():
+        children = children.filter(involvements__professional_id=int(filters["caseworker"]),
+                                   involvements__role=InvolvementRole.CASEWORKER,
+                                   involvements__ended_on__isnull=True).distinct()
     show = request.GET.get("show", "4weeks")
-    rows = deadline_queue(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None)
+    rows = deadline_queue(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None,
+                          stage=filters["stage"] if filters["stage"] in STAGES else "")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "clock/queue.html", {"page": page, "show": show, "mine": mine, "count": len(rows),
-                                                "can_filter_mine": request.user.role in {"caseworker", "team_manager"}})
+    is_la = user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "clock/queue.html", {
+        "page": page, "show": show, "count": len(rows), "filters": filters, "stages": STAGES.items(),
+        "needs": Need.choices, "query": query.urlencode(),
+        "settings": Organisation.objects.filter(kind=OrganisationKind.SCHOOL, local_authority=user.organisation)
+        .order_by("name") if is_la else [],
+        "caseworkers": User.objects.filter(role=Role.CASEWORKER, organisation=user.organisation, is_active=True)
+        .order_by("full_name") if is_la else [],
+    })

@@ -233,3 +233,25 @@ def test_opening_the_case_marks_its_reminders_read(area, client_for):
     assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 1
     client_for(cw).get(reverse("clock:assessment", kwargs={"pk": case.pk}))
     assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 0
+
+
+def test_queue_filters_by_stage_school_need_and_caseworker_and_says_why(area, client_for):
+    cw = area.users["caseworker"]
+    first = f.AssessmentFactory(child=area.child, request_received_on=TODAY - timedelta(days=10))
+    second = f.AssessmentFactory(child=area.other_child, request_received_on=TODAY - timedelta(days=30))
+    record_event(actor=cw, case=second, type="decision_to_assess", date=TODAY - timedelta(days=5))
+    record_event(actor=cw, case=second, type="advice_requested", date=TODAY - timedelta(days=4), source="health")
+    f.InvolvementFactory(child=area.other_child, role=InvolvementRole.CASEWORKER, professional=cw, organisation=area.la)
+    client = client_for(area.users["team_manager"])
+    queue = reverse("clock:queue")
+
+    def shown(query):
+        rows = client.get(f"{queue}?show=all&{query}").context["page"].object_list
+        return [(row.case.pk, row.stage) for row in rows]
+
+    assert set(shown("")) == {(first.pk, "deciding_to_assess"), (second.pk, "gathering_advice")}
+    assert shown("stage=gathering_advice") == [(second.pk, "gathering_advice")]
+    assert shown(f"setting={area.school.pk}") == [(first.pk, "deciding_to_assess")]
+    assert shown(f"caseworker={cw.pk}") == [(second.pk, "gathering_advice")]
+    assert shown("need=SLCN") == []
+    assert "Gathering advice" in client.get(f"{queue}?show=all").content.decode()
