@@ -101,8 +101,8 @@ def queue(request):
     user = request.user
     children = children_visible_to(user)
     filters = {key: request.GET.get(key, "") for key in ("stage", "setting", "need", "caseworker")}
-    if request.GET.get("mine") == "1":
-        filters["caseworker"] = str(user.pk)
+    if user.role == Role.CASEWORKER and "caseworker" not in request.GET:
+        filters["caseworker"] = str(user.pk)  # a caseworker starts from their own cases
     if filters["setting"].isdigit():
         children = children.filter(setting_id=int(filters["setting"]))
     if filters["need"] in Need.values:

@@ -27,7 +27,7 @@ from sendhub.people.models import Child, FamilyMember, Involvement, InvolvementR
 from sendhub.clock.models import StatutoryEvent
 from sendhub.clock.timescales import end_of_twelve_months
 from sendhub.core.schoolyear import next_phase_transfer
-from sendhub.plans.models import EHCPlan, PlanStatus
+from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -42,6 +42,14 @@ NEED_WEIGHTS = {
     Need.OTH: 3, Need.HI: 2, Need.PMLD: 1.5, Need.VI: 1, Need.MSI: 0.3,
 }
 # Who waits for which service: ages in years and the needs typical of the list.
+PROVISION_BY_NEED = {
+    Need.ASD: "A quiet base to use during the day; visual timetables; weekly social communication group.",
+    Need.SLCN: "Speech and language therapy programme delivered three times a week by trained staff.",
+    Need.SEMH: "Daily check-in with a trusted adult; a personalised behaviour support plan.",
+    Need.MLD: "Small-group teaching in English and maths, four sessions a week.",
+    Need.SLD: "A specialist curriculum with 1:1 support for part of every day.",
+    Need.PD: "Accessible classroom, moving and handling plan, physiotherapy programme in school.",
+}
 REFERRAL_CHILDREN = {
     "wheelchair": ((2, 18), [Need.PD, Need.PMLD]),
     "neurodevelopmental": ((3, 16), [Need.ASD, Need.SEMH, Need.SLCN]),
@@ -174,17 +182,18 @@ class DemoArea:
 
         schools = self._schools(la, index, scale.schools_per_area)
         staff = self._staff(la, community, mental_health, social_care, schools, send_team, sw_team, therapy_teams,
-                            with_demo_accounts)
+                            with_demo_accounts, icb)
         children = self._children(la, la_code, schools, scale.plans_per_area, scale.requests_per_area)
         plan_children = children[: scale.plans_per_area]
         assessments, issued_on = self._assessments(children, scale)
-        plans = self._plans(plan_children, issued_on)
+        plans = self._plans(plan_children, issued_on, staff["caseworkers"])
         referrals, referral_children = self._referral_rows(la, la_code, schools, services, scale.referral_years)
         children = children + referral_children
         self._families(children, with_demo_accounts, staff)
         waiting = self._referrals(referrals, referral_children, children, staff.get("demo_children", []))
+        assessed = children[scale.plans_per_area: scale.plans_per_area + scale.requests_per_area * 3 // 5]
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
-                           therapy_teams, with_demo_accounts)
+                           therapy_teams, with_demo_accounts, assessed)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
@@ -204,7 +213,7 @@ class DemoArea:
                     password=self.password_hash, **extra)
 
     def _staff(self, la, community, mental_health, social_care, schools, send_team, sw_team, therapy_teams,
-               with_demo_accounts: bool) -> dict:
+               with_demo_accounts: bool, icb) -> dict:
         tag = la.code
         caseworkers = []
         for n in range(max(3, len(schools) // 5)):
@@ -225,12 +234,16 @@ class DemoArea:
             first, last = self.name()
             social_workers.append(self._user(f"{first}.{last}.sw{n}.{tag}@staff.{DEMO_DOMAIN}".lower(),
                                              f"{first} {last}", Role.SOCIAL_CARE, social_care, "Social worker"))
+        first, last = self.name()
+        # Health advice for assessments is asked through the ICB's designated clinical officer.
+        dco = self._user(f"dco.{tag}@staff.{DEMO_DOMAIN}", f"{first} {last}", Role.HEALTH_PROFESSIONAL, icb,
+                         "Designated clinical officer")
         sencos = []
         for school in schools:
             first, last = self.name()
             sencos.append(self._user(f"senco.{school.urn}@staff.{DEMO_DOMAIN}", f"{first} {last}", Role.SENCO, school,
                                      "SENCO"))
-        people = caseworkers + [t for group in therapists.values() for t in group] + social_workers + sencos
+        people = caseworkers + [t for group in therapists.values() for t in group] + social_workers + sencos + [dco]
         demo = {}
         if with_demo_accounts:
             first_primary = next(s for s in schools if s.phase == Phase.PRIMARY)
@@ -337,8 +350,8 @@ class DemoArea:
                  else Phase.POST16)
         return self.rng.choice(by_phase.get(phase) or by_phase[Phase.PRIMARY])
 
-    def _plans(self, children: list[Child], issued_on: dict[int, date]) -> int:
-        """Active plans, each with its current review round; some rounds are under way."""
+    def _plans(self, children: list[Child], issued_on: dict[int, date], caseworkers: list) -> int:
+        """Active plans, each with its final version as issued and its current review round."""
         plans = []
         for child in children:
             issued = issued_on.get(child.pk)
@@ -349,7 +362,11 @@ class DemoArea:
                 issued = max(child.date_of_birth, min(issued, self.today - timedelta(days=14)))
             plans.append(EHCPlan(child=child, status=PlanStatus.ACTIVE, first_issued_on=issued))
         EHCPlan.objects.bulk_create(plans, batch_size=BATCH)
-        reviews, timelines = [], []
+        PlanVersion.objects.bulk_create([
+            PlanVersion(child=plan.child, number=1, kind=VersionKind.FINAL, sections=self._plan_text(plan.child),
+                        issued_on=plan.first_issued_on, issued_by=caseworkers[n % len(caseworkers)])
+            for n, plan in enumerate(plans)], batch_size=BATCH)
+        reviews = []
         for plan in plans:
             since = (self.today - plan.first_issued_on).days
             previous = None
@@ -384,6 +401,28 @@ class DemoArea:
                     events.append(StatutoryEvent(review=review, type="amendment_notice_sent", date=notice))
         StatutoryEvent.objects.bulk_create(events, batch_size=BATCH)
         return len(plans)
+
+    def _plan_text(self, child: Child) -> dict[str, str]:
+        """Plausible, fictional plan wording for the child's primary need."""
+        name, need = child.given_name, Need(child.primary_need).label.lower() if child.primary_need else "needs"
+        provision = PROVISION_BY_NEED.get(child.primary_need, "Support from a teaching assistant in lessons.")
+        return {
+            "A": f"{name} enjoys music, being outside and time with family. {name} would like to make friends and "
+                 "to feel calm at school. The family hope for a setting close to home.",
+            "B": f"{name}'s main needs are in the area of {need}. Progress is slower than for most children of the "
+                 "same age, and needs change with tiredness and unfamiliar situations.",
+            "C": "Seen by community paediatrics; no other health needs related to special educational needs.",
+            "D": "The family receive support from the children with disabilities team when needed.",
+            "E": f"By the next review, {name} will take part in small-group activities for 20 minutes with "
+                 "support, and will tell an adult when they need a break.",
+            "F": provision,
+            "G": "Advice to school from the health service named in section C, reviewed each year.",
+            "H1": "",
+            "H2": "",
+            "I": str(child.setting) if child.setting else "To be confirmed.",
+            "J": "No personal budget has been requested.",
+            "K": "Advice from education, educational psychology and health, given during the assessment.",
+        }
 
     def _assessments(self, children: list[Child], scale: Scale) -> tuple[int, dict[int, date]]:
         """A year of requests, each with the events of its route so far; returns final plan dates too."""
@@ -491,9 +530,15 @@ class DemoArea:
         staff["demo_children"] = [under_ten, teen, seventeen]
 
     def _involvements(self, la, community, mental_health, social_care, children, staff, send_team, ep_team,
-                      therapy_teams, with_demo_accounts: bool) -> None:
+                      therapy_teams, with_demo_accounts: bool, assessed: list[Child]) -> None:
         rows = []
-        caseworkers = staff["caseworkers"]
+        # Every child with a plan or a request has a caseworker; the demo caseworker holds one case in eight.
+        caseworkers = staff["caseworkers"] + ([staff["demo"][Role.CASEWORKER]] * (len(staff["caseworkers"]) // 7)
+                                              if with_demo_accounts else [])
+        for n, child in enumerate(assessed):
+            rows.append(Involvement(child=child, role=InvolvementRole.CASEWORKER, organisation=la, team=send_team,
+                                    professional=caseworkers[n % len(caseworkers)],
+                                    started_on=self.today - timedelta(days=self.rng.randint(0, 200))))
         need_services = {
             Need.SLCN: [HealthServiceKind.SPEECH_LANGUAGE], Need.ASD: [HealthServiceKind.SPEECH_LANGUAGE, HealthServiceKind.COMMUNITY_PAEDIATRICS],
             Need.PD: [HealthServiceKind.PHYSIOTHERAPY, HealthServiceKind.OCCUPATIONAL_THERAPY, HealthServiceKind.WHEELCHAIR],

@@ -80,7 +80,7 @@ def test_case_page_shows_what_the_command_computes(request, area, client_for, ca
 def test_queue_shows_the_same_next_deadline(area, client_for, assessment):
     deadlines = command_output(assessment)
     open_ones = sorted((d for d in deadlines if d["status"] in {"due", "overdue"}), key=lambda d: d["due"])
-    response = client_for(area.users["caseworker"]).get(reverse("clock:queue") + "?show=all")
+    response = client_for(area.users["caseworker"]).get(reverse("clock:queue") + "?show=all&caseworker=")
     html = response.content.decode()
     row = html.split(f'data-case="assessment-{assessment.pk}"', 1)[1].split("</tr>", 1)[0]
     assert f'data-due="{open_ones[0]["due"]}"' in row
@@ -255,3 +255,5 @@ def test_queue_filters_by_stage_school_need_and_caseworker_and_says_why(area, cl
     assert shown(f"caseworker={cw.pk}") == [(second.pk, "gathering_advice")]
     assert shown("need=SLCN") == []
     assert "Gathering advice" in client.get(f"{queue}?show=all").content.decode()
+    own = client_for(cw).get(f"{queue}?show=all").context["page"].object_list  # a caseworker starts with their own
+    assert [row.case.pk for row in own] == [second.pk]
