@@ -533,7 +533,7 @@ class DemoArea:
                       therapy_teams, with_demo_accounts: bool, assessed: list[Child]) -> None:
         rows = []
         # Every child with a plan or a request has a caseworker; the demo caseworker holds one case in eight.
-        caseworkers = staff["caseworkers"] + ([staff["demo"][Role.CASEWORKER]] * (len(staff["caseworkers"]) // 7)
+        caseworkers = staff["caseworkers"] + ([staff["demo"][Role.CASEWORKER]] * max(1, len(staff["caseworkers"]) // 7)
                                               if with_demo_accounts else [])
         for n, child in enumerate(assessed):
             rows.append(Involvement(child=child, role=InvolvementRole.CASEWORKER, organisation=la, team=send_team,
