@@ -79,7 +79,8 @@ def edit_section(request, kind: str, pk: int, code: str):
               if a.source in sources] if kind == "assessment" else []
     return render(request, "plans/edit_section.html", {
         "case": case, "kind": kind, "child": child_of(case), "code": code, "title": SECTION_TITLES[code],
-        "form": form, "advice": advice, "conflict": conflict})
+        "form": form, "advice": advice, "conflict": conflict,
+        "preparing_for_adulthood": code == "E" and child_of(case).year_group() >= 9})
 
 
 @login_required

@@ -211,7 +211,7 @@ def test_a_young_persons_choice_keeps_the_plan_from_parents(area, client_for, ca
     from sendhub.plans.models import PlanDelivery
 
     child = area.sibling
-    child.date_of_birth = TODAY.replace(year=TODAY.year - 17, day=1)
+    child.date_of_birth = TODAY.replace(year=TODAY.year - 17, day=1)  # the 1st exists in every month
     child.account = area.users["young_person"]
     child.save()
     SharingConsent.objects.create(child=child, parents_may_view=False, recorded_by=area.users["young_person"])
@@ -237,3 +237,15 @@ def test_plan_downloads_as_a_tagged_pdf(area, client_for, case):
     assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "en-GB"  # tagged, with its language
     assert "Section B" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert client_for(area.users["other_parent"]).get(reverse("plans:pdf", kwargs={"pk": version.pk})).status_code == 404
+
+
+def test_outcomes_prompt_preparation_for_adulthood_from_year_9(area, client_for):
+    from sendhub.core.schoolyear import years_before
+
+    young = f.ChildFactory(local_authority=area.la, date_of_birth=years_before(TODAY, 14))
+    younger = f.ChildFactory(local_authority=area.la, date_of_birth=years_before(TODAY, 9))
+    cw = client_for(area.users["caseworker"])
+    for child, expected in ((young, True), (younger, False)):
+        case = f.AssessmentFactory(child=child, request_received_on=TODAY - timedelta(days=10))
+        page = cw.get(section_url(case, "E")).content.decode()
+        assert ('data-testid="pfa"' in page) is expected
