@@ -97,7 +97,6 @@ class Reminder(models.Model):
     due = models.DateField()
     message = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
-    emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -14,6 +14,8 @@ from sendhub.accounts.models import Role, User
 from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.people.models import Child, Involvement, InvolvementRole
 
+from sendhub.messaging.services import notify
+
 from .models import Reminder
 from .selectors import deadline_queue
 
@@ -94,6 +96,13 @@ def raise_reminders(*, as_of: date, within_days: int) -> list[int]:
         new = [r for r in planned
                if (r.recipient_id, r.assessment_id, r.review_id, r.deadline_key, r.due) not in existing]
         Reminder.objects.bulk_create(new, batch_size=1000)
+        for reminder in new:
+            case = f"/assessments/{reminder.assessment_id}/" if reminder.assessment_id else f"/reviews/{reminder.review_id}/"
+            notify(recipients=[reminder.recipient], child=reminder.child, link=case,
+                   subject=f"{'Overdue' if reminder.deadline_key.startswith('chase:') else 'Due'}: "
+                           f"{reminder.due:%-d %B %Y}",
+                   body=reminder.message,
+                   email_body="A statutory deadline is due for a child or young person you work with.")
     return [r.pk for r in new]
 
 

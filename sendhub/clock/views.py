@@ -11,6 +11,7 @@ from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.assessments.selectors import with_deadlines
 from sendhub.assessments.services import decisions_open, record_decision
 from sendhub.audit.services import record_denied, record_view
+from sendhub.messaging.models import Notification
 from sendhub.people.models import InvolvementRole
 from sendhub.people.rules import is_caseworker_for_child
 from sendhub.people.selectors import children_visible_to
@@ -49,6 +50,8 @@ def case_detail(request, kind: str, pk: int):
     case = get_case_or_404(request, kind, pk)
     Reminder.objects.filter(recipient=request.user, read_at__isnull=True, **{kind: case}).update(
         read_at=timezone.now())  # opening the case is acting on its reminders
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True, link=request.path).update(
+        read_at=timezone.now())
     allowed = recordable_types(request.user, case)
     decisions = (decisions_open(case) if kind == "assessment"
                  and is_caseworker_for_child(request.user, case.child) else [])

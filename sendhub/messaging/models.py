@@ -20,6 +20,7 @@ class Notification(models.Model):
     child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    email_body = models.TextField(blank=True, help_text="What the email says: never a child's details")
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

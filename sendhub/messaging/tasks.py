@@ -16,7 +16,7 @@ def email_notification(notification_id: int) -> str:
             return "skipped"
         try:
             send_mail(subject=note.subject,
-                      message=f"{note.body}\n\nSign in to {settings.SERVICE_NAME} to read it.",
+                      message=f"{note.email_body or note.body}\n\nSign in to {settings.SERVICE_NAME} to read it.",
                       from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[note.recipient.email])
         except Exception as error:  # noqa: BLE001  a mail server's failure is recorded, never raised into the outbox
             note.email_state, note.email_error = State.FAILED, str(error)[:300]

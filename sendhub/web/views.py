@@ -13,7 +13,6 @@ from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
 from sendhub.clock.cases import deadline_rows
-from sendhub.clock.models import Reminder
 from sendhub.clock.selectors import cases_of_child
 from sendhub.messaging.models import Notification
 
@@ -44,14 +43,12 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "web/start.html")
     user = request.user
-    context = {"notifications": Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]}
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    context = {"notifications": unread[:10], "notification_count": unread.count()}
     if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
         context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
     elif user.role in STAFF_LIST_ROLES:
         context["child_count"] = children_visible_to(user).count()
-        reminders = Reminder.objects.filter(recipient=user, read_at__isnull=True).select_related("child")
-        context["reminders"] = reminders.order_by("due")[:10]
-        context["reminder_count"] = reminders.count()
     return render(request, "web/home.html", context)
 
 

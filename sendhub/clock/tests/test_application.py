@@ -174,7 +174,7 @@ def test_maintain_decision_closes_the_round_and_opens_the_next(area, review):
 
 
 @override_settings(TASKS=IMMEDIATE_TASKS)
-def test_daily_job_reminds_the_people_who_must_act(area):
+def test_daily_job_reminds_the_people_who_must_act(area, django_capture_on_commit_callbacks):
     cw, senco = area.users["caseworker"], area.users["senco"]
     f.InvolvementFactory(child=area.child, role=InvolvementRole.CASEWORKER, professional=cw, organisation=area.la)
     # advice requested 38 days ago is due in 4 days: the therapist (health) and the caseworker hear about it
@@ -185,7 +185,8 @@ def test_daily_job_reminds_the_people_who_must_act(area):
     review = f.AnnualReviewFactory(plan=plan, previous_review_meeting=TODAY - timedelta(days=370))
     record_event(actor=senco, case=review, type="review_meeting", date=TODAY - timedelta(days=8))  # report due in 6
     out = io.StringIO()
-    call_command("send_reminders", "--days", "10", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--days", "10", stdout=out)
     got = {(r.recipient.email, r.deadline_key) for r in Reminder.objects.select_related("recipient")}
     therapist = area.users["therapist"].email
     assert (therapist, "advice:health") in got
@@ -194,13 +195,14 @@ def test_daily_job_reminds_the_people_who_must_act(area):
     assert (cw.email, "review_report") in got
     assert not any(key == "decision_whether_to_assess" for _, key in got)  # already met
     assert len(mail.outbox) == len(got)
-    assert all(area.child.nhs_number not in m.body for m in mail.outbox)
+    assert all(area.child.nhs_number not in m.body and area.child.family_name not in m.body for m in mail.outbox)
     call_command("send_reminders", "--days", "10", stdout=io.StringIO())
     assert Reminder.objects.count() == len(got)  # running again raises nothing new
     home = f"{reverse('web:home')}"
     from sendhub.conftest import signed_in_client
 
-    assert "Your reminders" in signed_in_client(senco).get(home).content.decode()
+    page = signed_in_client(senco).get(home).content.decode()
+    assert "New for you" in page and "Send the review report" in page  # in the app, with the detail
 
 
 def test_daily_job_refuses_a_bad_date():
@@ -233,6 +235,9 @@ def test_opening_the_case_marks_its_reminders_read(area, client_for):
     assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 1
     client_for(cw).get(reverse("clock:assessment", kwargs={"pk": case.pk}))
     assert Reminder.objects.filter(recipient=cw, read_at__isnull=True).count() == 0
+    from sendhub.messaging.models import Notification
+
+    assert not Notification.objects.filter(recipient=cw, read_at__isnull=True).exists()
 
 
 def test_queue_filters_by_stage_school_need_and_caseworker_and_says_why(area, client_for):

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from sendhub.clock.reminders import raise_reminders
-from sendhub.clock.tasks import email_reminder
 
 
 class Command(BaseCommand):
@@ -22,8 +21,6 @@ class Command(BaseCommand):
             raise CommandError(f"--as-of must be a date like 2026-03-02, not {as_of!r}") from error
         if days < 0:
             raise CommandError("--days must be 0 or more")
-        ids = raise_reminders(as_of=day, within_days=days)
-        for reminder_id in ids:
-            email_reminder.enqueue(reminder_id)
+        ids = raise_reminders(as_of=day, within_days=days)  # each also goes to the outbox, email queued
         self.stdout.write(f"Raised {len(ids)} reminder{'s' if len(ids) != 1 else ''} for deadlines due by "
                           f"{day:%-d %B %Y} + {days} days; emails queued.")
