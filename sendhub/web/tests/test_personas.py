@@ -1,6 +1,7 @@
 """Each demo role signs in through the real sign-in page in Chromium and uses its pages.
 
-Every page visited is checked with axe at WCAG 2.2 AA: zero violations allowed.
+Every page visited is checked with axe at WCAG 2.2 AA: zero violations allowed. Checks of what a page
+says use Playwright's `expect`, which waits for the page, never a read of the page straight after a click.
 """
 
 import re
@@ -9,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,12 +57,12 @@ def test_sign_in_errors_are_shown_accessibly(page, live_server, check_accessibil
     page.goto(f"{live_server.url}/account/sign-in")
     page.get_by_role("button", name="Sign in").click()
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile("^Error:"))
     check_accessibility(page, "sign-in errors")
     page.get_by_label("Email address").fill(demo_email(Role.FAMILY))
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert "Enter a correct email address and password" in page.content()
+    expect(page.locator("body")).to_contain_text("Enter a correct email address and password")
 
 
 def test_parent_sees_their_two_children_and_who_looked(page, live_server, check_accessibility, screenshot, demo_area):
@@ -143,7 +145,7 @@ def test_young_person_sees_own_record_and_sets_sharing(page, live_server, check_
     check_accessibility(page, "sharing choice")
     page.get_by_label("No, keep my record private from them").check()
     page.get_by_role("button", name="Save my choice").click()
-    assert "Sharing with parents: not allowed" in page.content()
+    expect(page.locator("body")).to_contain_text("Sharing with parents: not allowed")
 
 
 def test_leader_sees_figures_but_never_a_record(page, live_server, check_accessibility, demo_area):
@@ -161,7 +163,7 @@ def test_leader_sees_figures_but_never_a_record(page, live_server, check_accessi
 def test_administrator_reaches_the_support_site(page, live_server, demo_area):
     sign_in(page, live_server, Role.ADMINISTRATOR)
     page.get_by_role("link", name="Go to the support admin site").click()
-    assert "sendhub support" in page.title()
+    expect(page).to_have_title(re.compile("sendhub support"))  # waits for the page, unlike page.title()
 
 
 def test_caseworker_works_the_deadline_queue(page, live_server, check_accessibility, demo_area):
@@ -234,8 +236,8 @@ def test_request_decision_and_letter(page, live_server, check_accessibility, dem
     sign_in(parent_page, live_server, Role.FAMILY)
     parent_page.goto(case_url)
     parent_page.get_by_role("link", name="Our decision not to carry out an EHC needs assessment").click()
-    assert "reading age rose a year" in parent_page.content()
-    assert "First-tier Tribunal" in parent_page.content()
+    expect(parent_page.locator("body")).to_contain_text("reading age rose a year")
+    expect(parent_page.locator("body")).to_contain_text("First-tier Tribunal")
     check_accessibility(parent_page, "decision letter")
 
 
@@ -273,7 +275,7 @@ def test_advice_from_a_therapist(page, live_server, check_accessibility, demo_ar
     assert "your advice has been sent" in therapist.locator(".govuk-notification-banner").inner_text()
 
     page.reload()
-    assert "Weekly therapy for a term" in page.content()
+    expect(page.locator("body")).to_contain_text("Weekly therapy for a term")
     check_accessibility(page, "case page with advice")
 
 
@@ -344,7 +346,7 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
                        ("H2", "Short breaks: one weekend a month.")):
         caseworker.get_by_role("link", name=f"Change section {code}").click()
         if code == "G":
-            assert "8 weekly sessions" in caseworker.content()  # the therapist's advice beside the section
+            expect(caseworker.locator("body")).to_contain_text("8 weekly sessions")  # the therapist's advice beside the section
             check_accessibility(caseworker, "section with advice")
         caseworker.get_by_label("Section text").fill(text)
         caseworker.get_by_role("button", name="Save section").click()
@@ -364,7 +366,7 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
     assert "your comment has been sent" in family.locator(".govuk-notification-banner").inner_text()
 
     caseworker.goto(case_url + "plan/")
-    assert "Could the sessions be at school" in caseworker.content()
+    expect(caseworker.locator("body")).to_contain_text("Could the sessions be at school")
     caseworker.get_by_role("link", name="Change section G").click()
     caseworker.get_by_label("Section text").fill("Speech and language therapy at school: 8 weekly sessions.")
     caseworker.get_by_role("button", name="Save section").click()
@@ -386,5 +388,5 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
     sent = therapist.get_by_test_id("plans-sent")
     assert "Final plan, version 2" in sent.inner_text()
     sent.get_by_role("link", name="Changes since version 1").first.click()
-    assert "at school" in therapist.content()
+    expect(therapist.locator("body")).to_contain_text("at school")
     check_accessibility(therapist, "what changed")
