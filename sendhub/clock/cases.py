@@ -65,6 +65,11 @@ def _events(case) -> tuple[tuple[clock.Event, ...], tuple[clock.ExceptionPeriod,
     return tuple(events), tuple(exceptions)
 
 
+def next_open(rows: list[DeadlineRow]) -> DeadlineRow | None:
+    """The deadline to act on next: the earliest that is due or overdue."""
+    return min((row for row in rows if row.is_open), key=lambda row: row.deadline.due, default=None)
+
+
 def clock_case(case, extra=()) -> clock.Case:
     """The clock's view of an EHCNeedsAssessment or an AnnualReview (its events prefetched or not)."""
     events, exceptions = _events(case)

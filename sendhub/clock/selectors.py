@@ -10,7 +10,7 @@ from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment
 from sendhub.people.models import Child
 from sendhub.reviews.models import AnnualReview
 
-from .cases import STAGES, DeadlineRow, deadline_rows, stage_of
+from .cases import STAGES, DeadlineRow, deadline_rows, next_open, stage_of
 
 
 def open_assessments(children: QuerySet[Child]) -> QuerySet[EHCNeedsAssessment]:
@@ -36,7 +36,7 @@ class QueueRow:
 
     @property
     def next(self) -> DeadlineRow | None:
-        return min(self.open_deadlines, key=lambda d: d.deadline.due, default=None)
+        return next_open(self.deadlines)
 
     @property
     def stage(self) -> str:

@@ -12,7 +12,7 @@ from sendhub.audit.selectors import record_history
 from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
-from sendhub.clock.cases import deadline_rows
+from sendhub.clock.cases import deadline_rows, next_open
 from sendhub.clock.selectors import cases_of_child
 from sendhub.messaging.models import Notification
 
@@ -20,10 +20,6 @@ from . import figures
 from .child_access import get_child_or_404, require_perm
 from .child_forms import ChildForm, SharingConsentForm
 from .forms import apply_service_errors
-
-STAFF_LIST_ROLES = {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.SENCO,
-                    Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE}
-
 
 def child_cases(child) -> list[dict]:
     """The child's assessments and review rounds, each with its deadlines, newest first."""
@@ -34,8 +30,7 @@ def child_cases(child) -> list[dict]:
         f" after the meeting of {r.previous_review_meeting:%-d %B %Y}" if r.previous_review_meeting else " (first review)"),
         "open": r.closed_on is None, "rows": deadline_rows(r)} for r in reviews]
     for case in cases:
-        open_rows = [row for row in case["rows"] if row.is_open]
-        case["next"] = min(open_rows, key=lambda row: row.deadline.due, default=None)
+        case["next"] = next_open(case["rows"])
     return sorted(cases, key=lambda c: (not c["open"], -c["case"].pk))
 
 
@@ -47,7 +42,7 @@ def home(request):
     context = {"notifications": unread[:10], "notification_count": unread.count()}
     if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
         context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
-    elif user.role in STAFF_LIST_ROLES:
+    elif rules.has_perm("people.view_child_list", user):
         context["child_count"] = children_visible_to(user).count()
     return render(request, "web/home.html", context)
 
@@ -68,7 +63,7 @@ def child_detail(request, pk: int):
     user = request.user
     context = {
         "child": child,
-        "is_staff_view": user.role in STAFF_LIST_ROLES,
+        "is_staff_view": rules.has_perm("people.view_child_list", user),
         "can_change": rules.has_perm("people.change_child", user, child),
         "can_set_consent": rules.has_perm("people.set_sharing_consent", user, child),
         "can_request_assessment": rules.has_perm("assessments.request_assessment", user, child)
