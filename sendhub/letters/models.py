@@ -35,6 +35,8 @@ class Letter(AppendOnlyModel):
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="letters")
     assessment = models.ForeignKey("assessments.EHCNeedsAssessment", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="letters")
+    review = models.ForeignKey("reviews.AnnualReview", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="letters")
     template_key = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
     body_html = models.TextField()

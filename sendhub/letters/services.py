@@ -29,11 +29,11 @@ def to_html(text: str) -> str:
     return "\n".join(blocks)
 
 
-def write_letter(*, key: str, child, context: dict, actor, assessment=None) -> Letter:
+def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None) -> Letter:
     template = template_for(key)
     text = Template(template.body).render(Context({"child": child, **context}, autoescape=False))
     with transaction.atomic():
-        return Letter.objects.create(child=child, assessment=assessment, template_key=key, title=template.title,
+        return Letter.objects.create(child=child, assessment=assessment, review=review, template_key=key, title=template.title,
                                      body_html=to_html(text), created_by=actor)
 
 

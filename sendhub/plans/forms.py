@@ -13,7 +13,7 @@ class IssueForm(GovukFormMixin, forms.Form):
                              error_messages={"required": "Select what to issue"})
     issued_on = GovukDateField(label="Date issued", subject="The date issued", required=False)
     family_agreed_early = forms.BooleanField(
-        label="The family have agreed to the final plan being issued before their 15 days end", required=False)
+        label="The family have agreed to the plan being issued before their 15 days end", required=False)
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -91,14 +91,23 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             raise ValidationError(
                 f"The family have until {not_before.due - timedelta(days=1):%-d %B %Y} to comment on the draft. "
                 f"The final plan can be issued from {not_before.due:%-d %B %Y}, or earlier only if the family agree.")
+    if kind == VersionKind.AMENDED and not family_agreed_early:
+        proposed = (PlanVersion.objects.filter(review=case, kind=VersionKind.PROPOSED).order_by("-number").first())
+        if proposed is not None and issued_on < proposed.issued_on + timedelta(days=COMMENT_DAYS):
+            last = proposed.issued_on + timedelta(days=COMMENT_DAYS - 1)
+            raise ValidationError(
+                f"The family have until {last:%-d %B %Y} to comment on the proposed amendments. The amended plan "
+                f"can be issued from {last + timedelta(days=1):%-d %B %Y}, or earlier only if the family agree.")
     drafts = drafts_for(case)
     sections = {code: drafts[code].text for code in SECTION_CODES}
     if not any(text.strip() for text in sections.values()):
         raise ValidationError("Write the plan before issuing it: every section is empty")
     child = _child(case)
     with transaction.atomic():
-        record_event(actor=actor, case=case, type=event, date=issued_on, family_agreed_early=family_agreed_early,
-                     request=request)
+        record_event(actor=actor, case=case, type=event, date=issued_on,
+                     family_agreed_early=family_agreed_early and kind == VersionKind.FINAL,
+                     note="The family agreed to it being issued before their 15 days ended"
+                     if family_agreed_early else "", request=request)
         number = (PlanVersion.objects.filter(child=child).aggregate(n=Max("number"))["n"] or 0) + 1
         try:
             with transaction.atomic():
