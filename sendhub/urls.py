@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("sendhub.assessments.urls")),
     path("", include("sendhub.letters.urls")),
     path("", include("sendhub.plans.urls")),
+    path("", include("sendhub.reviews.urls")),
+    path("", include("sendhub.waits.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -174,13 +174,21 @@ def child_involvements(request, child_id: int):
 @children_router.get("/{int:child_id}/referrals", response={200: list[ReferralOut], 404: ErrorOut, **COMMON},
                      summary="A child's referrals to health services and their waiting-list status")
 def child_referrals(request, child_id: int):
+    from sendhub.waits.selectors import placements
+
     child = get_child_or_404(request, child_id, audit_summary="Read health referrals")
-    return Status(200, [
-        {"id": r.pk, "reference": r.reference, "service": r.service.name, "service_kind": r.service.kind,
-         "provider": r.service.provider.name, "priority": r.priority, "referred_on": r.referred_on,
-         "seen_on": r.seen_on, "removed_on": r.removed_on}
-        for r in child.referrals.all()
-    ])
+    referrals = list(child.referrals.all())
+    placed = placements(referrals)
+    out = []
+    for r in referrals:
+        p = placed.get(r.pk)
+        out.append({"id": r.pk, "reference": r.reference, "service": r.service.name, "service_kind": r.service.kind,
+                    "provider": r.service.provider.name, "priority": r.priority, "referred_on": r.referred_on,
+                    "seen_on": r.seen_on, "removed_on": r.removed_on,
+                    "position": p.position if p else None, "waiting_total": p.waiting if p else None,
+                    "estimate_p10": p.p10 if p else None, "estimate_p50": p.p50 if p else None,
+                    "estimate_p90": p.p90 if p else None})
+    return Status(200, out)
 
 
 @children_router.get("/{int:child_id}/cases", response={200: list[CaseOut], 404: ErrorOut, **COMMON},

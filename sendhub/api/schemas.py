@@ -97,6 +97,11 @@ class ReferralOut(Schema):
     referred_on: date
     seen_on: date | None
     removed_on: date | None
+    position: int | None = Field(None, description="Place on the list while waiting (1 = next): urgent first, then earliest referral")
+    waiting_total: int | None = Field(None, description="How many are waiting on the same list")
+    estimate_p10: date | None = Field(None, description="First appointment: 1 in 10 chance of being seen by then")
+    estimate_p50: date | None = Field(None, description="First appointment: even chances")
+    estimate_p90: date | None = Field(None, description="First appointment: 9 in 10 chance of being seen by then")
 
 
 class DeadlineOut(Schema):

@@ -93,7 +93,18 @@ class HealthService(models.Model):
         limit_choices_to={"kind": OrganisationKind.HEALTH_PROVIDER},
     )
     kind = models.CharField(max_length=30, choices=HealthServiceKind.choices)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text="One waiting list: a service or a pathway within one, "
+                                                      "e.g. 'Autism assessment' and 'ADHD assessment'")
+    pathway = models.CharField(max_length=200, blank=True,
+                               help_text="The pathway this list is, when a service runs several (e.g. Autism)")
+    standard_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The national standard for the wait from referral, in weeks, where one exists")
+    standard = models.CharField(max_length=300, blank=True,
+                                help_text="The standard in words, e.g. 18 weeks from referral to treatment")
+    while_waiting = models.TextField(blank=True, help_text="What the service offers families while they wait")
+    if_worse = models.TextField(blank=True, help_text="Who to contact if things get worse while waiting")
+    clinicians = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
+                                     help_text="Whole-time equivalent clinicians seeing people from this list")
 
     class Meta:
         ordering = ["provider__name", "name"]

@@ -21,11 +21,19 @@ def navigation(request):
         items.append(("Children and young people", reverse("web:children")))
     if rules.has_perm("clock.view_queue", user):
         items.append(("Deadlines", reverse("clock:queue")))
+    if rules.has_perm("reviews.view_school_reviews", user):
+        items.append(("Annual reviews", reverse("reviews:school")))
+    if rules.has_perm("reviews.view_priority_queue", user):
+        items.append(("Review priorities", reverse("reviews:priority")))
     if user.role in {Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE, Role.SENCO}:
         items.append(("Advice asked of you", reverse("assessments:advice")))
         items.append(("Plans sent to you", reverse("plans:mine")))
+    if rules.has_perm("waits.manage_lists", user):
+        items.append(("Waiting lists", reverse("waits:lists")))
     if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER}:
         items.append(("Area figures", reverse("web:area-figures")))
+        items.append(("Review figures", reverse("reviews:figures")))
+        items.append(("Waiting list figures", reverse("waits:figures")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Support admin", reverse("admin:index")))
     return {"nav_items": [{"label": label, "url": url, "current": request.path == url} for label, url in items]}
