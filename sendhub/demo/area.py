@@ -29,6 +29,7 @@ from sendhub.clock.timescales import end_of_twelve_months
 from sendhub.core.schoolyear import next_phase_transfer
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview
+from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
 
@@ -191,6 +192,7 @@ class DemoArea:
         children = children + referral_children
         self._families(children, with_demo_accounts, staff)
         waiting = self._referrals(referrals, referral_children, children, staff.get("demo_children", []))
+        add_waiting_list_details(services, seed=int(la_code), today=self.today)
         assessed = children[scale.plans_per_area: scale.plans_per_area + scale.requests_per_area * 3 // 5]
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts, assessed)
