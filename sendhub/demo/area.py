@@ -29,6 +29,7 @@ from sendhub.clock.timescales import end_of_twelve_months
 from sendhub.core.schoolyear import next_phase_transfer
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview
+from sendhub.demo.reviews import add_review_details
 from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -196,6 +197,7 @@ class DemoArea:
         assessed = children[scale.plans_per_area: scale.plans_per_area + scale.requests_per_area * 3 // 5]
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts, assessed)
+        add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
@@ -415,8 +417,12 @@ class DemoArea:
                  "same age, and needs change with tiredness and unfamiliar situations.",
             "C": "Seen by community paediatrics; no other health needs related to special educational needs.",
             "D": "The family receive support from the children with disabilities team when needed.",
-            "E": f"By the next review, {name} will take part in small-group activities for 20 minutes with "
-                 "support, and will tell an adult when they need a break.",
+            "E": "\n".join([
+                f"By the next review, {name} will take part in small-group activities for 20 minutes with support.",
+                f"{name} will tell an adult when they need a break, using words or a card.",
+                f"{name} will read and understand a short text at their own level.",
+            ] + ([f"Preparing for adulthood: {name} will travel to a familiar place with a trusted adult "
+                  "and try a work-experience taster."] if child.year_group(self.today) >= 9 else [])),
             "F": provision,
             "G": "Advice to school from the health service named in section C, reviewed each year.",
             "H1": "",

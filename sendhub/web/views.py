@@ -74,6 +74,9 @@ def child_detail(request, pk: int):
         "involvements": [i for i in child.involvements.all() if i.is_active()],
         "family": child.family_members.all(),
         "plans": child.plans.all(),
+        "can_ask_early_review": any(p.status == "active" for p in child.plans.all())
+        and rules.has_perm("reviews.request_early_review", user, child),
+        "can_refer_transition": child.age() >= 14 and rules.has_perm("reviews.refer_for_transition", user, child),
         "cases": child_cases(child),
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
