@@ -20,11 +20,12 @@ def slt_history() -> list[Referral]:
     )
 
 
-# Tests that need Django and a database live in test_db_*.py. The pure run
+# Tests that need Django and a database live in test_db_*.py and test_browser.py. The pure run
 # (`-p no:django --confcutdir=sendhub/waits`) leaves them out; the normal run collects them, with the
 # project-wide fixtures (area, client_for) from sendhub/conftest.py.
 def pytest_ignore_collect(collection_path, config):
-    if collection_path.name.startswith("test_db_") and not config.pluginmanager.has_plugin("django"):
+    needs_django = collection_path.name.startswith("test_db_") or collection_path.name == "test_browser.py"
+    if needs_django and not config.pluginmanager.has_plugin("django"):
         return True
     return None
 
