@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sendhub.reviews",
     "sendhub.letters",
     "sendhub.messaging",
+    "sendhub.directory",
     "sendhub.demo",
     "sendhub.web",
 ]

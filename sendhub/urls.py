@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("sendhub.plans.urls")),
     path("", include("sendhub.reviews.urls")),
     path("", include("sendhub.waits.urls")),
+    path("local-offer/", include("sendhub.directory.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

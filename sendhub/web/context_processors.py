@@ -34,6 +34,9 @@ def navigation(request):
         items.append(("Area figures", reverse("web:area-figures")))
         items.append(("Review figures", reverse("reviews:figures")))
         items.append(("Waiting list figures", reverse("waits:figures")))
+    items.append(("Local offer", reverse("directory:search")))
+    if rules.has_perm("directory.maintain_entries", user):
+        items.append(("Local offer entries", reverse("directory:entries")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Support admin", reverse("admin:index")))
     return {"nav_items": [{"label": label, "url": url, "current": request.path == url} for label, url in items]}
