@@ -147,7 +147,7 @@ def row_from_oruk(item: dict, *, default_category: str, known_orgs: dict) -> tup
     for schedule in item.get("schedules") or []:
         raw["schedules"].append({k: (schedule or {}).get(k) for k in ("id", "byday", "opens_at", "closes_at", "description")})
     try:
-        content = clean_content(raw)
+        content = clean_content(raw, strict_places=False)
     except ValidationError as error:
         for key, messages in error.message_dict.items():
             problems[key] = "; ".join(messages)

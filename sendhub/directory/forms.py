@@ -24,7 +24,7 @@ class SearchForm(GovukFormMixin, forms.Form):
                              widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}))
     category = forms.ChoiceField(label="Kind of service", required=False, choices=[("", "Any kind")] + CATEGORY_CHOICES,
                                  error_messages={"invalid_choice": "Select a kind of service from the list"})
-    postcode = forms.CharField(label="Postcode", required=False, max_length=10, help_text="For example, HD1 2AB",
+    postcode = forms.CharField(label="Postcode", required=False, max_length=20, help_text="For example, HD1 2AB",
                                widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}))
     distance = forms.TypedChoiceField(label="Distance", required=False, coerce=int, empty_value=None,
                                       choices=[("", "Any distance")] + [(str(d), f"Within {d} mile{'s' if d > 1 else ''}")
@@ -123,6 +123,12 @@ class LocationForm(GovukFormMixin, forms.Form):
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     original_postcode = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def is_blank(self) -> bool:
+        """The empty 'add a place' form, as a browser sends it."""
+        data = self.cleaned_data
+        return not any(data.get(k) for k in ("name", "address_1", "city", "postcode", "accessibility")) and (
+            data.get("location_type") in ("", LocationType.PHYSICAL))
+
     def place(self) -> dict:
         data = dict(self.cleaned_data)
         if data.get("postcode", "").replace(" ", "").upper() != (data.pop("original_postcode", "") or "").replace(" ", "").upper():
@@ -140,6 +146,10 @@ class ScheduleForm(GovukFormMixin, forms.Form):
     description = forms.CharField(label="When it runs, in words (optional)", required=False,
                                   help_text="For example: term time only, or the first Saturday of the month")
     id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any(data.get(k) for k in ("days", "opens_at", "closes_at", "description"))
 
     def schedule(self) -> dict:
         data = self.cleaned_data

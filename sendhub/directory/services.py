@@ -81,8 +81,11 @@ def _uuid(value) -> str | None:
         return None
 
 
-def clean_content(raw: dict) -> dict:
-    """Check an entry's content; return it tidied, or raise one ValidationError naming every problem."""
+def clean_content(raw: dict, *, strict_places: bool = True) -> dict:
+    """Check an entry's content; return it tidied, or raise one ValidationError naming every problem.
+
+    Imports pass strict_places=False: another directory's postcode that is not in the UK format, or
+    coordinates off the map, are kept as text or dropped rather than refusing the whole service."""
     errors: dict[str, str] = {}
     content: dict = {}
     content["name"] = " ".join(_text(raw, "name").split())
@@ -154,17 +157,23 @@ def clean_content(raw: dict) -> dict:
                 try:
                     outward = postcodes.outward_code(location["postcode"])
                 except postcodes.UnknownPostcode:
-                    errors[f"locations-{index}"] = f"Place {index}: enter a real postcode, like HD1 2AB"
+                    if strict_places:
+                        errors[f"locations-{index}"] = f"Place {index}: enter a real postcode, like HD1 2AB"
                 else:
                     if location["latitude"] in (None, "") or location["longitude"] in (None, ""):
                         place_point = postcodes.districts().get(outward)
                         location["latitude"] = place_point.latitude if place_point else None
                         location["longitude"] = place_point.longitude if place_point else None
-        for key in ("latitude", "longitude"):
+        for key, limit in (("latitude", 90), ("longitude", 180)):
             try:
                 location[key] = None if location[key] in (None, "") else float(location[key])
             except (TypeError, ValueError):
                 errors[f"locations-{index}"] = f"Place {index}: latitude and longitude must be numbers"
+                continue
+            if location[key] is not None and not -limit <= location[key] <= limit:
+                if strict_places:
+                    errors[f"locations-{index}"] = f"Place {index}: the {key} is off the map"
+                location["latitude"] = location["longitude"] = None
         content["locations"].append(location)
 
     content["schedules"] = []
@@ -383,7 +392,7 @@ def confirm_still_correct(*, actor, service: Service, expected_version: int, req
         _publish(service=locked, content=content_of(locked), source=PublishSource.CONFIRMED, actor=actor,
                  checked_on=timezone.localdate())
         record_change(actor=actor, action=AuditAction.UPDATE, obj=locked, summary="Confirmed a local offer entry is still correct",
-                      after={"last_checked": locked.last_checked}, request=request)
+                      after={"last_checked": locked.last_checked.isoformat()}, request=request)
         return locked
 
 

@@ -120,7 +120,7 @@ def entry_new(request):
         return redirect("directory:draft", pk=draft.pk)
     choices = DirectoryOrganisation.objects.filter(partner__isnull=True) | DirectoryOrganisation.objects.filter(
         partner=request.user.organisation_id)
-    form = NewEntryForm(request.POST or None, organisations=choices.order_by("name"))
+    form = NewEntryForm(request.POST if request.method == "POST" else None, organisations=choices.order_by("name"))
     if request.method == "POST" and form.is_valid():
         organisation = form.chosen()
         if organisation.pk is None or organisation._state.adding:
@@ -165,8 +165,8 @@ def draft_edit(request, pk):
         times = ScheduleFormSet(request.POST, prefix="time")
         if form.is_valid() & places.is_valid() & times.is_valid():
             raw = form.raw()
-            raw["locations"] = [f.place() for f in places.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
-            raw["schedules"] = [f.schedule() for f in times.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
+            raw["locations"] = [f.place() for f in places.forms if not f.is_blank() and not f.cleaned_data.get("DELETE")]
+            raw["schedules"] = [f.schedule() for f in times.forms if not f.is_blank() and not f.cleaned_data.get("DELETE")]
             try:
                 draft = services.save_draft(actor=request.user, draft=draft, raw=raw,
                                             expected_version=form.cleaned_data["version"])
@@ -250,7 +250,7 @@ def _display(key: str, value) -> str:
 def review(request, pk):
     _require(request, "directory.review_entries")
     draft = get_object_or_404(EntryDraft.objects.select_related("organisation", "service", "created_by"), pk=pk)
-    form = ReviewForm(request.POST or None, initial={"version": draft.version})
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": draft.version})
     if request.method == "POST" and draft.state == EntryState.SUBMITTED and form.is_valid():
         try:
             if "publish" in request.POST:
@@ -278,7 +278,7 @@ def review(request, pk):
 @login_required
 def import_feed(request):
     _require(request, "directory.import_feed")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["feed"]
