@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sendhub.plans",
     "sendhub.assessments",
     "sendhub.reviews",
+    "sendhub.portal",
     "sendhub.letters",
     "sendhub.messaging",
     "sendhub.directory",

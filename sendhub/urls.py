@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sendhub.letters.urls")),
     path("", include("sendhub.plans.urls")),
     path("", include("sendhub.reviews.urls")),
+    path("", include("sendhub.portal.urls")),
     path("", include("sendhub.waits.urls")),
     path("local-offer/", include("sendhub.directory.urls")),
     path("support/", admin.site.urls),

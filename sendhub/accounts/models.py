@@ -59,6 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use the support staff admin site")
     date_joined = models.DateTimeField(default=timezone.now)
+    email_notifications = models.BooleanField(default=True, help_text="Also email each message (never with a child's details)")
+    easy_read = models.BooleanField(default=False, help_text="Show the easy-read tracker first")
     failed_sign_ins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 

@@ -13,6 +13,7 @@ class State(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    OFF = "off", "Not emailed: the person turned email off"
 
 
 class Notification(models.Model):

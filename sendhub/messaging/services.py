@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from .models import Notification
+from .models import Notification, State
 
 
 def notify(*, recipients, subject: str, body: str, email_body: str = "", link: str = "",
@@ -13,9 +13,10 @@ def notify(*, recipients, subject: str, body: str, email_body: str = "", link: s
 
     created = Notification.objects.bulk_create([
         Notification(recipient=person, child=child, subject=subject, body=body, email_body=email_body or body,
-                     link=link)
+                     link=link, email_state=State.QUEUED if person.email_notifications else State.OFF)
         for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values()
     ])
-    ids = [n.pk for n in created]
-    transaction.on_commit(lambda: [email_notification.enqueue(pk) for pk in ids])
+    ids = [n.pk for n in created if n.email_state == State.QUEUED]
+    if ids:
+        transaction.on_commit(lambda: [email_notification.enqueue(pk) for pk in ids])
     return created

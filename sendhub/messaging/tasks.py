@@ -12,7 +12,7 @@ def email_notification(notification_id: int) -> str:
     """Email one message; the body says only what happened and where to sign in, never the child's details."""
     with transaction.atomic():
         note = Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
-        if note is None or note.email_state == State.SENT:
+        if note is None or note.email_state in {State.SENT, State.OFF}:
             return "skipped"
         try:
             send_mail(subject=note.subject,

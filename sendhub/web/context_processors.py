@@ -37,6 +37,7 @@ def navigation(request):
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))
+    items.append(("Messages", reverse("portal:messages")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Support admin", reverse("admin:index")))
     return {"nav_items": [{"label": label, "url": url, "current": request.path == url} for label, url in items]}
