@@ -30,6 +30,7 @@ from sendhub.core.schoolyear import next_phase_transfer
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview
 from sendhub.demo.reviews import add_review_details
+from sendhub.demo.directory import add_local_offer
 from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -198,6 +199,7 @@ class DemoArea:
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts, assessed)
         add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
+        add_local_offer(la, seed=int(la_code) + 2, today=self.today, count=320 if with_demo_accounts else 0)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
