@@ -194,8 +194,12 @@ def family_referral(request, child_pk: int, pk: int):
     if referral is None:
         record_denied(request=request, object_type=Referral._meta.label, object_id=str(pk))
         raise Http404("No referral found")
+    from sendhub.portal.selectors import local_offer_link
+
+    (figures,) = selectors.list_figures([referral.service])
     return render(request, "waits/family_referral.html", {
-        "child": child, "wait": selectors.family_wait(referral), "referral": referral,
+        "child": child, "wait": selectors.family_wait(referral), "referral": referral, "figures": figures,
+        "local_offer": local_offer_link(child),
         "staff_link": reverse("waits:referral", kwargs={"pk": referral.pk})
         if selectors.services_managed_by(request.user).filter(pk=referral.service_id).exists() else ""})
 

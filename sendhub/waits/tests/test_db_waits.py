@@ -358,7 +358,7 @@ def test_pages_do_not_query_per_row(waits_area, area, client_for, django_assert_
     with django_assert_max_num_queries(14):
         assert therapist.get(reverse("waits:lists")).status_code == 200
     parent = client_for(area.users["parent"])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         assert parent.get(family_url(waits_area["queue"]["own_routine"])).status_code == 200
     leader = client_for(area.users["leader"])
     with django_assert_max_num_queries(14):
