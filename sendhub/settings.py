@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sendhub.letters",
     "sendhub.messaging",
     "sendhub.directory",
+    "sendhub.dashboard",
     "sendhub.demo",
     "sendhub.web",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("sendhub.portal.urls")),
     path("", include("sendhub.waits.urls")),
     path("local-offer/", include("sendhub.directory.urls")),
+    path("", include("sendhub.dashboard.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

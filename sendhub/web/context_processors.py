@@ -34,6 +34,8 @@ def navigation(request):
         items.append(("Area figures", reverse("web:area-figures")))
         items.append(("Review figures", reverse("reviews:figures")))
         items.append(("Waiting list figures", reverse("waits:figures")))
+    if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER, Role.QA_OFFICER}:
+        items.append(("Partnership dashboard", reverse("dashboard:index")))
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))

@@ -1,0 +1,403 @@
+"""Reads for the dashboard: the per-case facts behind every figure, the snapshot, and the pages' figures.
+
+`case_facts` is the only place a case is classified. The snapshot sums its facts into cells; the
+drill-down lists the same facts for the children a member of staff may see. So a figure and the
+cases behind it can never disagree.
+
+Dates come from the statutory clock (`clock.timescales.compute_deadlines` through `clock.cases.clock_case`);
+review figures use the annual review figures' own row definitions (`reviews.selectors.FIGURE_ROWS`),
+and waiting-list figures come from `waits.selectors.list_figures`, never recomputed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.clock import timescales as clock
+from sendhub.clock.cases import clock_case
+from sendhub.core.schoolyear import national_curriculum_year
+from sendhub.organisations.models import HealthService, Organisation, OrganisationKind
+from sendhub.people.models import Child
+from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
+from sendhub.reviews.models import AnnualReview, ReviewReport
+from sendhub.reviews.selectors import FIGURE_ROWS
+from sendhub.web.figures import SUPPRESS_BELOW, suppress
+
+from . import definitions as d
+from .models import FOR_FAMILY, Comparator, DashboardSnapshot, Disagreement, Trajectory
+
+MONTHS_KEPT = 24
+MAX_AGE = timedelta(days=1)
+HEALTH_SECTIONS, SOCIAL_CARE_SECTIONS = ("C", "G"), ("D", "H1", "H2")
+ADVICE_KEYS = {f"advice:{code}": f"advice_6w_{code}" for code, _ in d.ADVICE_SOURCES}
+REVIEW_MEETING_KEYS = {clock_key for _, clock_key, _, _ in FIGURE_ROWS if clock_key == "annual_review"}
+DECIDED = ("met", "late", "overdue")
+
+
+@dataclass(frozen=True)
+class Fact:
+    metric: str
+    month: str
+    child_id: int
+    in_numerator: bool
+    case: str  # what was counted, for the drill-down: "Assessment requested 1 September 2026"
+    outcome: str  # how it counted: "Met", "Late"…
+
+
+@dataclass(frozen=True)
+class ChildDims:
+    la: int
+    phase: str
+    need: str
+    setting_type: str
+
+
+def _window(as_of: date) -> date:
+    return d.add_months(as_of, -(MONTHS_KEPT - 1))
+
+
+def _in(day: date | None, since: date, as_of: date) -> bool:
+    return day is not None and since <= day <= as_of
+
+
+def _status_label(status: str) -> str:
+    return {"met": "On time", "late": "Late", "overdue": "Overdue, not done"}.get(status, status.replace("_", " "))
+
+
+def _filled(sections: dict, codes) -> bool:
+    return any((sections.get(code) or "").strip() for code in codes)
+
+
+def assessment_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
+    assessments = (EHCNeedsAssessment.objects.filter(child__in=children.values("pk"))
+                   .prefetch_related("events",
+                                     Prefetch("disagreement", queryset=Disagreement.objects.all())))
+    for a in assessments.iterator(chunk_size=2000):
+        label = f"Assessment requested {a.request_received_on:%-d %B %Y}"
+        for deadline in clock.compute_deadlines(clock_case(a), as_of, validate=False, explain=False):
+            if deadline.status == "not_applicable" or not _in(deadline.done, since, as_of):
+                continue
+            month, met = d.month_key(deadline.done), deadline.status == "met"
+            outcome = _status_label(deadline.status)
+            if deadline.key == "final_plan":
+                yield Fact("final_plan_20w", month, a.child_id, met, label, outcome)
+                if not (deadline.status == "late" and deadline.exception):
+                    yield Fact("final_plan_20w_exc", month, a.child_id, met, label, outcome)
+            elif deadline.key == "decision_whether_to_assess":
+                yield Fact("decision_6w", month, a.child_id, met, label, outcome)
+            elif deadline.key in ADVICE_KEYS:
+                yield Fact(ADVICE_KEYS[deadline.key], month, a.child_id, met, label, outcome)
+        refusals = sorted(e.date for e in a.events.all() if e.type == "decision_not_to_assess")
+        if refusals and _in(refusals[0], since, as_of):
+            month = d.month_key(refusals[0])
+            label = f"Refused {refusals[0]:%-d %B %Y} (request {a.request_received_on:%-d %B %Y})"
+            dis = getattr(a, "disagreement", None)
+            yield Fact("refusals_to_assess", month, a.child_id, True, label, "Refused")
+            mediation = bool(dis and dis.mediation_requested_on)
+            appealed = bool(dis and dis.appeal_lodged_on)
+            yield Fact("refusals_mediation", month, a.child_id, mediation, label,
+                       "Mediation asked for" if mediation else "No mediation")
+            yield Fact("refusals_appealed", month, a.child_id, appealed, label, "Appealed" if appealed else "Not appealed")
+            if dis and dis.appeal_outcome:
+                yield Fact("appeals_for_family", month, a.child_id, dis.appeal_outcome in FOR_FAMILY, label,
+                           dis.get_appeal_outcome_display())
+
+
+def review_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
+    rounds = (AnnualReview.objects.filter(plan__child__in=children.values("pk"))
+              .select_related("plan__child").prefetch_related("events"))
+    for review in rounds.iterator(chunk_size=2000):
+        child_id = review.plan.child_id
+        for deadline in clock.compute_deadlines(clock_case(review), as_of, validate=False, explain=False):
+            if deadline.status not in DECIDED or not _in(deadline.due, since, as_of):
+                continue
+            month, met = d.month_key(deadline.due), deadline.status == "met"
+            label = f"Review due {deadline.due:%-d %B %Y}"
+            if deadline.key in REVIEW_MEETING_KEYS:
+                yield Fact("reviews_on_time", month, child_id, met, label, _status_label(deadline.status))
+                if deadline.status == "overdue":
+                    yield Fact("reviews_overdue", month, child_id, True, label, "Overdue, not held")
+            elif deadline.key == "phase_transfer":
+                yield Fact("phase_transfers_on_time", month, child_id, met, f"Phase transfer due {deadline.due:%-d %B %Y}",
+                           _status_label(deadline.status))
+
+
+def plan_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
+    from sendhub.plans.services import recipients_of
+
+    child_ids = children.values("pk")
+    issued_kinds = (VersionKind.FINAL, VersionKind.AMENDED)
+    latest: dict[int, dict] = {}
+    for child_id, sections in (PlanVersion.objects.filter(child__in=child_ids, kind__in=issued_kinds, issued_on__lte=as_of)
+                               .order_by("child_id", "number").values_list("child_id", "sections")):
+        latest[child_id] = sections or {}
+    plans = EHCPlan.objects.filter(child__in=child_ids, status=PlanStatus.ACTIVE).select_related("child")
+    pfa_plans = []
+    for plan in plans.iterator(chunk_size=2000):
+        sections = latest.get(plan.child_id, {})
+        if _in(plan.first_issued_on, since, as_of):
+            month, label = d.month_key(plan.first_issued_on), f"Plan first issued {plan.first_issued_on:%-d %B %Y}"
+            health, social = _filled(sections, HEALTH_SECTIONS), _filled(sections, SOCIAL_CARE_SECTIONS)
+            yield Fact("plans_health_content", month, plan.child_id, health, label,
+                       "Has health content" if health else "No health content")
+            yield Fact("plans_social_care_content", month, plan.child_id, social, label,
+                       "Has social care content" if social else "No social care content")
+        if national_curriculum_year(plan.child.date_of_birth, as_of) >= 9:
+            pfa_plans.append(plan)
+    reports: dict[int, ReviewReport] = {}
+    for report in (ReviewReport.objects.filter(review__plan__in=[p.pk for p in pfa_plans], sent_on__isnull=False,
+                                               sent_on__lte=as_of)
+                   .select_related("review").order_by("sent_on", "id")):
+        reports[report.review.plan_id] = report
+    month = d.month_key(as_of)
+    for plan in pfa_plans:
+        report = reports.get(plan.pk)
+        has = bool(report and any((getattr(report, name) or "").strip() for name in ReviewReport.PFA_FIELDS))
+        yield Fact("pfa_outcomes", month, plan.child_id, has, f"Plan first issued {plan.first_issued_on:%-d %B %Y}",
+                   "Preparation for adulthood outcomes recorded" if has else
+                   ("No preparation for adulthood outcomes" if report else "No review report sent yet"))
+    versions = (PlanVersion.objects.filter(child__in=child_ids, kind__in=issued_kinds, issued_on__gte=since,
+                                           issued_on__lte=as_of)
+                .select_related("child").prefetch_related("deliveries"))
+    must_receive: dict[int, set[int]] = {}
+    for version in versions.iterator(chunk_size=1000):
+        if version.child_id not in must_receive:
+            must_receive[version.child_id] = {person.pk for person, _ in recipients_of(version.child)}
+        delivered = {delivery.recipient_id for delivery in version.deliveries.all()}
+        missing = must_receive[version.child_id] - delivered
+        yield Fact("versions_reached_all", d.month_key(version.issued_on), version.child_id, not missing,
+                   f"{version.get_kind_display()} version {version.number}, issued {version.issued_on:%-d %B %Y}",
+                   "Sent to everyone" if not missing else f"Not sent to {len(missing)} of {len(must_receive[version.child_id])}")
+
+
+FACT_SOURCES = {
+    "Assessments": assessment_facts, "Disagreements": assessment_facts, "Reviews": review_facts, "Plans": plan_facts,
+}
+
+
+def case_facts(children: QuerySet[Child], *, as_of: date, metrics: Iterable[str] | None = None) -> Iterator[Fact]:
+    """Every fact for the children over the snapshot window; only the sources `metrics` need, when given."""
+    since = _window(as_of)
+    wanted = None if metrics is None else set(metrics)
+    groups = set(FACT_SOURCES) if wanted is None else {d.BY_KEY[k].group for k in wanted}
+    sources = list(dict.fromkeys(FACT_SOURCES[group] for group in FACT_SOURCES if group in groups))
+    for source in sources:
+        for fact in source(children, since=since, as_of=as_of):
+            if wanted is None or fact.metric in wanted:
+                yield fact
+
+
+def child_dims(children: QuerySet[Child]) -> dict[int, ChildDims]:
+    rows = children.values_list("pk", "local_authority_id", "setting__phase", "primary_need", "setting__setting_type")
+    return {pk: ChildDims(la, phase or "", need or "", setting or "") for pk, la, phase, need, setting in rows}
+
+
+def compute_cells(*, as_of: date) -> list[list]:
+    """Sum every fact about every child into cells (see definitions.Cell)."""
+    children = Child.objects.all()
+    dims = child_dims(children)
+    sums: dict[tuple, list[int]] = {}
+    for fact in case_facts(children, as_of=as_of):
+        c = dims[fact.child_id]
+        slot = sums.setdefault((fact.metric, fact.month, c.la, c.phase, c.need, c.setting_type), [0, 0])
+        slot[0] += int(fact.in_numerator)
+        slot[1] += 1
+    return [[*key, num, den] for key, (num, den) in sorted(sums.items())]
+
+
+def compute_waits(*, as_of: date) -> list[dict]:
+    from sendhub.waits.selectors import list_figures
+
+    services = (HealthService.objects.filter(provider__local_authority__isnull=False)
+                .select_related("provider").order_by("provider__local_authority_id", "name", "pk"))
+    return [{"service": f.service.name, "kind": f.service.kind, "provider": f.service.provider.name,
+             "la": f.service.provider.local_authority_id, "waiting": f.waiting,
+             "median_weeks": f.median_wait_weeks, "p92_weeks": f.p92_wait_weeks, "standard_weeks": f.standard_weeks,
+             "within_standard": None if f.within_standard is None else round(100 * f.within_standard, 1),
+             "within_count": None if f.within_standard is None else round(f.within_standard * f.waiting)}
+            for f in list_figures(services, today=as_of)]
+
+
+def latest_snapshot() -> DashboardSnapshot | None:
+    return DashboardSnapshot.objects.order_by("-computed_at", "-id").first()
+
+
+def current_snapshot(*, now=None) -> DashboardSnapshot:
+    """The latest snapshot; recomputed first when there is none or it is more than a day old."""
+    now = now or timezone.now()
+    snapshot = latest_snapshot()
+    if snapshot is None or now - snapshot.computed_at > MAX_AGE:
+        from .services import refresh_snapshot
+
+        snapshot = refresh_snapshot()
+    return snapshot
+
+
+# --- what the pages show ----------------------------------------------------------------------
+
+
+def scope_of(user) -> Organisation | None:
+    """The local authority whose figures a person sees: their own council's, or their organisation's area's;
+    None (the whole partnership) for someone not tied to one area."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        return None
+    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        return organisation
+    return organisation.local_authority
+
+
+@dataclass
+class Row:
+    month: str
+    label: str
+    numerator: int
+    denominator: int
+    value: float | None
+    shown: str  # the value as text, after suppression where it applies
+
+
+@dataclass
+class Figure:
+    metric: d.Metric
+    numerator: int
+    denominator: int
+    value: float | None
+    shown: str
+    suppressed: bool
+    rows: list[Row]
+    comparators: list[Comparator]
+    trajectory: list[tuple[date, float]]
+    target_now: float | None
+    rag: str
+    summary: str
+    chart: str = ""
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return date(int(year), int(month), 1).strftime("%b %Y")
+
+
+def format_value(metric: d.Metric, value: float | None) -> str:
+    if value is None:
+        return "No cases"
+    return f"{value:.1f}%" if metric.kind == d.SHARE else f"{int(value):,}"
+
+
+def _shown(metric, num, den, public: bool) -> tuple[str, bool]:
+    if public and d.suppressed(metric, num, den, SUPPRESS_BELOW):
+        return suppress(min(n for n in (num, den, den - num) if d.is_small(n, SUPPRESS_BELOW))
+                        if metric.kind == d.SHARE else den), True
+    return format_value(metric, d.value(metric, num, den)), False
+
+
+def _summary(metric, figure_text, num, den, months, target, comparators, public, suppressed_) -> str:
+    period = f"{month_label(months[0])} to {month_label(months[-1])}" if months else "the period"
+    if suppressed_:
+        text = f"{metric.public_title if public else metric.title}, {period}: fewer than 5 cases, so the figure is not shown."
+    elif metric.kind == d.SHARE:
+        text = (f"{metric.public_title if public else metric.title}, {period}: {figure_text}"
+                + ("" if public else f" ({num:,} of {den:,})") + ".")
+    else:
+        text = f"{metric.public_title if public else metric.title}, {period}: {figure_text}."
+    national = next((c for c in comparators if c.geography == "national" and not c.placeholder), None)
+    if national is not None:
+        text += f" England: {national.value}{'%' if metric.kind == d.SHARE else ''} ({national.period})."
+    if target is not None:
+        text += f" Local target for now: {target:.1f}{'%' if metric.kind == d.SHARE else ''}."
+    return text
+
+
+def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = False,
+            months: list[str] | None = None) -> list[Figure]:
+    """Every metric's figure for the filters, with its monthly rows, comparators, trajectory and RAG."""
+    agg = d.aggregate(snapshot.data["cells"], filters)
+    months = months or sorted(filters.months or {c[1] for c in snapshot.data["cells"]})
+    comparators: dict[str, list[Comparator]] = {}
+    for c in Comparator.objects.order_by("-published_on", "-id"):
+        comparators.setdefault(c.metric, []).append(c)
+    trajectories: dict[str, list[tuple[date, float]]] = {}
+    area_targets = Trajectory.objects.filter(local_authority_id=filters.local_authority)
+    for t in area_targets.order_by("target_on"):
+        trajectories.setdefault(t.metric, []).append((t.target_on, float(t.value)))
+    as_of = snapshot.as_of
+    out = []
+    for metric in d.METRICS:
+        by_month = agg.get(metric.key, {})
+        num, den = d.total(by_month)
+        shown, is_suppressed = _shown(metric, num, den, public)
+        rows = []
+        for month in months:
+            m_num, m_den = by_month.get(month, [0, 0])
+            m_shown, m_sup = _shown(metric, m_num, m_den, public)
+            rows.append(Row(month, month_label(month), m_num, m_den, None if m_sup else d.value(metric, m_num, m_den),
+                            m_shown))
+        points = trajectories.get(metric.key, [])
+        target = d.trajectory_at(points, as_of)
+        actual = None if is_suppressed else d.value(metric, num, den)
+        if metric.kind == d.COUNT and months:  # a count is compared per month, like its target
+            actual = None if is_suppressed else den / len(months)
+        comps = comparators.get(metric.key, [])
+        out.append(Figure(metric, num, den, d.value(metric, num, den) if not is_suppressed else None, shown,
+                          is_suppressed, rows, comps, points, target, d.rag(metric, actual, target),
+                          _summary(metric, shown, num, den, months, target, comps, public, is_suppressed)))
+    return out
+
+
+@dataclass
+class WaitRow:
+    service: str
+    provider: str
+    waiting: str
+    median_weeks: str
+    p92_weeks: str
+    within_standard: str
+    suppressed: bool
+
+
+def wait_rows(snapshot: DashboardSnapshot, *, local_authority: int | None, public: bool = False) -> list[WaitRow]:
+    out = []
+    for w in snapshot.data.get("waits", []):
+        if local_authority is not None and w["la"] != local_authority:
+            continue
+        small = public and d.is_small(w["waiting"], SUPPRESS_BELOW)
+        within_small = public and w["within_count"] is not None and (
+            d.is_small(w["within_count"], SUPPRESS_BELOW) or d.is_small(w["waiting"] - w["within_count"], SUPPRESS_BELOW))
+        if small:
+            out.append(WaitRow(w["service"], w["provider"], "fewer than 5", "fewer than 5", "fewer than 5",
+                               "fewer than 5", True))
+            continue
+        within = ("No standard" if w["within_standard"] is None else
+                  "fewer than 5" if within_small else f"{w['within_standard']:.1f}% within {w['standard_weeks']} weeks")
+        out.append(WaitRow(w["service"], w["provider"], f"{w['waiting']:,}",
+                           f"{w['median_weeks']:.1f}" if w["waiting"] else "–",
+                           f"{w['p92_weeks']:.1f}" if w["waiting"] else "–", within, False))
+    return out
+
+
+def drill_down(user, metric_key: str, filters: d.Filters, *, as_of: date) -> list[tuple[Child, Fact]]:
+    """The cases behind a figure, only for children the person may see (never more)."""
+    from sendhub.people.selectors import children_visible_to
+
+    children = children_visible_to(user)
+    if filters.local_authority is not None:
+        children = children.filter(local_authority_id=filters.local_authority)
+    if filters.phase is not None:
+        children = children.filter(setting__phase=filters.phase) if filters.phase else children.filter(setting__phase__in=["", None])
+    if filters.need is not None:
+        children = children.filter(primary_need=filters.need)
+    if filters.setting_type is not None:
+        children = (children.filter(setting__setting_type=filters.setting_type) if filters.setting_type
+                    else children.filter(setting__setting_type__in=["", None]))
+    facts = [f for f in case_facts(children, as_of=as_of, metrics=[metric_key])
+             if filters.months is None or f.month in filters.months]
+    by_pk = Child.objects.in_bulk({f.child_id for f in facts})
+    return sorted(((by_pk[f.child_id], f) for f in facts),
+                  key=lambda pair: (pair[1].in_numerator, pair[1].month, pair[0].family_name, pair[0].pk))

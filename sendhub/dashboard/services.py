@@ -1,0 +1,214 @@
+"""The only place the dashboard's records change: snapshots, comparators, trajectories, disagreements, the Big Plan.
+
+Every function is keyword-only and runs in one transaction. Edits of records people share carry the
+version they started from: a stale version is refused with a clear message and nothing is overwritten.
+"""
+
+import re
+import time
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sendhub.audit.models import AuditAction
+from sendhub.audit.services import record_change, snapshot as audit_snapshot
+
+from . import definitions as d
+from .models import (Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory)
+
+STALE = "Someone else changed this while you were editing. Their change is shown: check it and make yours again."
+QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+DISAGREEMENT_FIELDS = ["mediation_requested_on", "mediation_held_on", "mediation_outcome", "appeal_lodged_on",
+                       "appeal_decided_on", "appeal_outcome", "notes"]
+ACTION_FIELDS = ["area", "title", "owner", "quarter", "status", "evidence", "metrics"]
+
+
+def refresh_snapshot(*, as_of: date | None = None) -> DashboardSnapshot:
+    """Compute every cell from the case data now and store it; older snapshots beyond the last 30 are removed."""
+    from .selectors import compute_cells, compute_waits
+
+    as_of = as_of or timezone.localdate()
+    started = time.perf_counter()
+    data = {"cells": compute_cells(as_of=as_of), "waits": compute_waits(as_of=as_of)}
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        snap = DashboardSnapshot.objects.create(as_of=as_of, computed_at=timezone.now(), seconds=seconds, data=data)
+        keep = DashboardSnapshot.objects.order_by("-computed_at", "-id").values_list("pk", flat=True)[:30]
+        DashboardSnapshot.objects.exclude(pk__in=list(keep)).delete()
+    return snap
+
+
+def _metric(key: str) -> d.Metric:
+    if key not in d.BY_KEY:
+        raise ValidationError({"metric": "Choose a figure from the list"})
+    return d.BY_KEY[key]
+
+
+def _check_value(metric: d.Metric, value: Decimal) -> None:
+    if value < 0 or (metric.kind == d.SHARE and value > 100):
+        raise ValidationError({"value": "Enter a percentage from 0 to 100" if metric.kind == d.SHARE
+                               else "Enter a number of 0 or more"})
+
+
+@transaction.atomic
+def add_comparator(*, actor, metric: str, geography: str, area_name: str, value: Decimal, period: str, source: str,
+                   source_url: str = "", published_on: date | None = None, placeholder: bool = False,
+                   request=None) -> Comparator:
+    m = _metric(metric)
+    _check_value(m, value)
+    if not placeholder and not source.strip():
+        raise ValidationError({"source": "Name the publication the figure comes from, or mark it as a working figure"})
+    comparator = Comparator.objects.create(
+        metric=metric, geography=geography, area_name=area_name.strip() or "England", value=value, period=period.strip(),
+        source=source.strip() or "Working figure entered by a partnership leader", source_url=source_url,
+        published_on=published_on, placeholder=placeholder, entered_by=actor)
+    record_change(actor=actor, action=AuditAction.CREATE, obj=comparator, request=request,
+                  after={"metric": metric, "value": str(value), "source": comparator.source},
+                  summary=f"Comparator added: {comparator}")
+    return comparator
+
+
+@transaction.atomic
+def set_target(*, actor, metric: str, target_on: date, value: Decimal, local_authority=None,
+               expected_version: int | None = None, request=None) -> Trajectory:
+    """Add a target on a date, or change the one already set for that date (refused if changed meanwhile)."""
+    m = _metric(metric)
+    _check_value(m, value)
+    existing = (Trajectory.objects.select_for_update()
+                .filter(metric=metric, local_authority=local_authority, target_on=target_on).first())
+    if existing is None:
+        target = Trajectory.objects.create(metric=metric, local_authority=local_authority, target_on=target_on,
+                                           value=value, set_by=actor)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=target, request=request,
+                      after={"metric": metric, "target_on": target_on, "value": str(value)},
+                      summary=f"Trajectory target set: {target}")
+        return target
+    if expected_version is not None and expected_version != existing.version:
+        raise ValidationError(STALE)
+    before = {"value": str(existing.value)}
+    existing.value, existing.set_by, existing.set_at = value, actor, timezone.now()
+    existing.version += 1
+    existing.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=existing, request=request, before=before,
+                  after={"value": str(value)}, summary=f"Trajectory target changed: {existing}")
+    return existing
+
+
+def _has_refusal(assessment) -> bool:
+    return assessment.events.filter(type__in=["decision_not_to_assess", "decision_not_to_issue_plan"]).exists()
+
+
+def _check_disagreement(values: dict) -> None:
+    errors = {}
+    if values.get("mediation_held_on") and not values.get("mediation_requested_on"):
+        errors["mediation_requested_on"] = "Enter the date mediation was asked for"
+    if values.get("mediation_outcome") and not values.get("mediation_requested_on"):
+        errors["mediation_requested_on"] = "Enter the date mediation was asked for"
+    if (values.get("mediation_held_on") and values.get("mediation_requested_on")
+            and values["mediation_held_on"] < values["mediation_requested_on"]):
+        errors["mediation_held_on"] = "Mediation can only be held after it was asked for"
+    if (values.get("appeal_outcome") or values.get("appeal_decided_on")) and not values.get("appeal_lodged_on"):
+        errors["appeal_lodged_on"] = "Enter the date the appeal was lodged"
+    if (values.get("appeal_decided_on") and values.get("appeal_lodged_on")
+            and values["appeal_decided_on"] < values["appeal_lodged_on"]):
+        errors["appeal_decided_on"] = "The appeal can only be decided after it was lodged"
+    if values.get("appeal_outcome") and not values.get("appeal_decided_on"):
+        errors["appeal_decided_on"] = "Enter the date of the outcome"
+    today = timezone.localdate()
+    for name in ("mediation_requested_on", "mediation_held_on", "appeal_lodged_on", "appeal_decided_on"):
+        if values.get(name) and values[name] > today and name not in errors:
+            errors[name] = "The date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_disagreement(*, actor, assessment, expected_version: int | None, request=None, **values) -> Disagreement:
+    """Record or update mediation and appeal after a refusal. `expected_version` is None for a new record."""
+    unknown = set(values) - set(DISAGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    if not _has_refusal(assessment):
+        raise ValidationError("Mediation and appeals are recorded only after a decision not to assess "
+                              "or not to issue a plan.")
+    _check_disagreement(values)
+    current = Disagreement.objects.select_for_update().filter(assessment=assessment).first()
+    if current is None:
+        if expected_version not in (None, 0):
+            raise ValidationError(STALE)
+        dis = Disagreement.objects.create(assessment=assessment, updated_by=actor, **values)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=dis, child=assessment.child, request=request,
+                      after=audit_snapshot(dis, DISAGREEMENT_FIELDS), summary="Mediation or appeal recorded")
+        return dis
+    if expected_version != current.version:
+        raise ValidationError(STALE)
+    before = audit_snapshot(current, DISAGREEMENT_FIELDS)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by, current.updated_at = actor, timezone.now()
+    current.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=current, child=assessment.child, request=request,
+                  before=before, after=audit_snapshot(current, DISAGREEMENT_FIELDS),
+                  summary="Mediation or appeal updated")
+    return current
+
+
+def _check_action(values: dict) -> None:
+    errors = {}
+    if not QUARTER.match(values.get("quarter", "")):
+        errors["quarter"] = "Enter the quarter like 2026-Q4"
+    bad = [k for k in values.get("metrics", []) if k not in d.BY_KEY]
+    if bad:
+        errors["metrics"] = "Choose figures from the list"
+    if not values.get("title", "").strip():
+        errors["title"] = "Enter what the action is"
+    if not values.get("owner", "").strip():
+        errors["owner"] = "Enter who owns the action"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _action_audit(action: Action) -> dict:
+    return {**audit_snapshot(action, [f for f in ACTION_FIELDS if f != "metrics"]), "metrics": list(action.metrics)}
+
+
+@transaction.atomic
+def save_action(*, actor, action: Action | None = None, expected_version: int | None = None, request=None,
+                **values) -> Action:
+    """Create an action (action=None) or change one, refusing a stale edit."""
+    unknown = set(values) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    _check_action(values)
+    if action is None:
+        created = Action.objects.create(updated_by=actor, **values)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=created, request=request,
+                      after=_action_audit(created), summary=f"Big Plan action added: {created}")
+        return created
+    current = Action.objects.select_for_update().get(pk=action.pk)
+    if expected_version != current.version:
+        raise ValidationError(STALE)
+    before = _action_audit(current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by, current.updated_at = actor, timezone.now()
+    current.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=current, request=request, before=before,
+                  after=_action_audit(current), summary=f"Big Plan action changed: {current}")
+    return current
+
+
+@transaction.atomic
+def add_area(*, actor, title: str, description: str = "", source: str = "", request=None) -> ImprovementArea:
+    if not title.strip():
+        raise ValidationError({"title": "Enter the area for improvement"})
+    order = (ImprovementArea.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    area = ImprovementArea.objects.create(title=title.strip(), description=description, source=source, order=order)
+    record_change(actor=actor, action=AuditAction.CREATE, obj=area, request=request, after={"title": area.title},
+                  summary=f"Big Plan area added: {area}")
+    return area

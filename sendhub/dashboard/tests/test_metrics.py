@@ -1,0 +1,118 @@
+"""Each figure against values worked out by hand on constructed data, and against the clock and the review figures."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from sendhub.clock import timescales as clock
+from sendhub.clock.cases import clock_case
+from sendhub.dashboard import definitions as d, selectors, services
+from sendhub.dashboard.models import DashboardSnapshot
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.people.models import Child
+from sendhub.reviews.selectors import timeliness
+
+from .conftest import AS_OF, EXPECTED, EXPECTED_LA
+
+pytestmark = pytest.mark.django_db
+
+
+def totals(snapshot, **filters):
+    agg = d.aggregate(snapshot.data["cells"], d.Filters(**filters))
+    return {key: d.total(agg.get(key, {})) for key in d.BY_KEY}
+
+
+def test_every_metric_equals_the_hand_computed_value(constructed):
+    snap = services.refresh_snapshot(as_of=AS_OF)
+    got = totals(snap)
+    for key, expected in EXPECTED.items():
+        assert got[key] == expected, key
+    assert set(EXPECTED) | {"advice_6w_education", "advice_6w_educational_psychology"} == set(d.BY_KEY)
+    assert got["advice_6w_education"] == (0, 0)
+
+
+def test_figures_by_local_authority_and_month(constructed):
+    snap = services.refresh_snapshot(as_of=AS_OF)
+    got = totals(snap, local_authority=constructed.area.la.pk)
+    for key, expected in EXPECTED_LA.items():
+        assert got[key] == expected, key
+    july = totals(snap, months=frozenset({"2026-07"}))
+    assert july["final_plan_20w"] == (1, 3)  # A1 (met), A2 and A3 (late) were issued in July; A4 in August
+    assert july["refusals_to_assess"] == (1, 1)
+    fig = {f.metric.key: f for f in selectors.figures(snap, d.Filters())}
+    assert fig["final_plan_20w"].shown == "50.0%" and fig["final_plan_20w_exc"].shown == "66.7%"
+    assert fig["refusals_to_assess"].shown == "2"
+
+
+def test_filters_by_phase_need_and_setting(constructed):
+    area = constructed.area
+    area.other_school.phase, area.other_school.setting_type = "secondary", "special"
+    area.other_school.save()
+    Child.objects.filter(pk=area.other_child.pk).update(primary_need="SEMH")
+    snap = services.refresh_snapshot(as_of=AS_OF)
+    assert totals(snap, phase="secondary")["final_plan_20w"] == (0, 2)  # A2 (sibling) and A3 (other_child)
+    assert totals(snap, need="SEMH")["final_plan_20w"] == (0, 1)
+    assert totals(snap, setting_type="special")["final_plan_20w"] == (0, 2)
+    assert totals(snap, phase="")["final_plan_20w"] == (1, 1)  # far_child has no setting
+
+
+def test_twenty_week_figure_equals_the_share_straight_from_the_clock(constructed):
+    snap = services.refresh_snapshot(as_of=AS_OF)
+    met = issued = met_exc = issued_exc = 0
+    for a in EHCNeedsAssessment.objects.all():
+        for dl in clock.compute_deadlines(clock_case(a), AS_OF):
+            if dl.key == "final_plan" and dl.done is not None:
+                issued += 1
+                met += dl.status == "met"
+                if not (dl.status == "late" and dl.exception):
+                    issued_exc += 1
+                    met_exc += dl.status == "met"
+    got = totals(snap)
+    assert got["final_plan_20w"] == (met, issued) and got["final_plan_20w_exc"] == (met_exc, issued_exc)
+
+
+def test_review_figures_equal_the_review_timeliness_figures(constructed):
+    snap = services.refresh_snapshot(as_of=AS_OF)
+    since = d.add_months(AS_OF, -23)
+    rows = {row.key: row for row in timeliness(Child.objects.all(), since=since, until=AS_OF, as_of=AS_OF)}
+    meetings = [rows["annual_review:transfer"], rows["annual_review:other"]]
+    got = totals(snap)
+    assert got["reviews_on_time"] == (sum(r.counts.get("met", 0) for r in meetings), sum(r.decided for r in meetings))
+    assert got["reviews_overdue"][1] == sum(r.counts.get("overdue", 0) for r in meetings)
+    assert got["phase_transfers_on_time"] == (rows["phase_transfer"].counts.get("met", 0), rows["phase_transfer"].decided)
+
+
+def test_drill_down_lists_the_cases_behind_a_figure_only_from_the_visible_children(constructed):
+    area = constructed.area
+    cases = selectors.drill_down(area.users["caseworker"], "final_plan_20w", d.Filters(), as_of=AS_OF)
+    assert sorted(c.pk for c, _ in cases) == sorted([area.child.pk, area.sibling.pk, area.other_child.pk])
+    assert [f.in_numerator for _, f in cases].count(True) == 1
+    other = selectors.drill_down(area.users["other_caseworker"], "final_plan_20w", d.Filters(), as_of=AS_OF)
+    assert [c.pk for c, _ in other] == [area.far_child.pk]
+    assert selectors.drill_down(area.users["leader"], "final_plan_20w", d.Filters(), as_of=AS_OF) == []
+
+
+def test_snapshot_is_recomputed_when_more_than_a_day_old(constructed):
+    first = services.refresh_snapshot()
+    assert selectors.current_snapshot() == first
+    DashboardSnapshot.objects.filter(pk=first.pk).update(computed_at=timezone.now() - timedelta(days=1, minutes=1))
+    second = selectors.current_snapshot()
+    assert second.pk != first.pk and timezone.now() - second.computed_at < timedelta(minutes=1)
+
+
+def test_snapshot_computed_when_there_is_none(db):
+    assert DashboardSnapshot.objects.count() == 0
+    snap = selectors.current_snapshot()
+    assert snap.data["cells"] == [] and DashboardSnapshot.objects.count() == 1
+
+
+def test_refresh_command_and_task(constructed, capsys):
+    from django.core.management import call_command
+
+    call_command("refresh_dashboard", "--as-of", "2026-11-23")
+    assert "Dashboard figures computed for 2026-11-23" in capsys.readouterr().out
+    from sendhub.dashboard.tasks import refresh_dashboard
+
+    pk = refresh_dashboard.call()
+    assert DashboardSnapshot.objects.get(pk=pk).as_of == timezone.localdate()

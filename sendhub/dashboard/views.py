@@ -1,0 +1,296 @@
+"""Thin views: the dashboard, its public view, exports, drill-down, targets, disagreements and the Big Plan."""
+
+import csv
+import io
+
+import rules
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from sendhub.assessments.models import EHCNeedsAssessment
+from sendhub.audit.models import AuditAction
+from sendhub.audit.services import channel_of, record, record_view
+from sendhub.core.pdf import render_pdf
+from sendhub.web.child_access import require_perm
+from sendhub.web.forms import apply_service_errors
+
+from . import charts, definitions as d, selectors, services
+from .forms import ActionForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
+from .models import Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory
+
+PUBLIC_MONTHS = 12
+
+
+def _months(snapshot: DashboardSnapshot) -> list[str]:
+    return d.months_between(selectors._window(snapshot.as_of), snapshot.as_of)
+
+
+def _filters_key(filters: d.Filters) -> str:
+    months = sorted(filters.months or [])
+    return "|".join(map(str, [months[0] if months else "", months[-1] if months else "", filters.local_authority,
+                              filters.phase, filters.need, filters.setting_type]))
+
+
+def _with_charts(figs, snapshot, filters, *, public: bool):
+    key = _filters_key(filters)
+    for fig in figs:
+        fig.chart = charts.chart_for(fig, snapshot_id=snapshot.pk, filters_key=key, public=public)
+    return figs
+
+
+def _dashboard_data(request):
+    snapshot = selectors.current_snapshot()
+    scope = selectors.scope_of(request.user)
+    months = _months(snapshot)
+    form = FilterForm(request.GET or None, months=months)
+    filters = form.filters(local_authority=scope.pk if scope else None)
+    shown_months = sorted(filters.months)
+    figs = selectors.figures(snapshot, filters, months=shown_months)
+    return snapshot, scope, form, filters, figs
+
+
+@login_required
+def dashboard(request):
+    require_perm(request, "dashboard.view_dashboard")
+    snapshot, scope, form, filters, figs = _dashboard_data(request)
+    _with_charts(figs, snapshot, filters, public=False)
+    groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
+    return render(request, "dashboard/dashboard.html", {
+        "snapshot": snapshot, "scope": scope, "form": form, "groups": groups,
+        "waits": selectors.wait_rows(snapshot, local_authority=filters.local_authority),
+        "can_drill": rules.has_perm("dashboard.drill_down", request.user),
+        "can_set_targets": rules.has_perm("dashboard.set_targets", request.user),
+        "query": request.GET.urlencode(),
+    })
+
+
+def _table(figs, *, public: bool) -> list[list]:
+    rows = [["Figure", "Month", "Value", "Numerator", "Denominator", "Definition"]]
+    for fig in figs:
+        for r in fig.rows:
+            if public:
+                rows.append([fig.metric.public_title, r.label, r.shown, "", "", fig.metric.definition])
+            else:
+                rows.append([fig.metric.title, r.label, "" if r.value is None else r.value, r.numerator, r.denominator,
+                             fig.metric.definition])
+        rows.append([fig.metric.public_title if public else fig.metric.title, "Whole period",
+                     fig.shown if public else ("" if fig.value is None else fig.value),
+                     "" if public else fig.numerator, "" if public else fig.denominator, fig.metric.definition])
+    return rows
+
+
+def _csv_response(rows, filename: str, snapshot) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+def export(request, fmt: str):
+    require_perm(request, "dashboard.view_dashboard")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    snapshot, scope, form, filters, figs = _dashboard_data(request)
+    rows = _table(figs, public=False)
+    record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=snapshot,
+           summary=f"Downloaded the partnership dashboard as {fmt.upper()}", path=request.path)
+    if fmt == "csv":
+        return _csv_response(rows, "partnership-dashboard.csv", snapshot)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Figures"
+    sheet.append([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
+    for row in rows:
+        sheet.append(row)
+    waits = book.create_sheet("Waiting lists")
+    waits.append(["Service", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
+                  "Within the standard"])
+    for w in selectors.wait_rows(snapshot, local_authority=filters.local_authority):
+        waits.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="partnership-dashboard.xlsx"'
+    return response
+
+
+def _public_data():
+    snapshot = selectors.current_snapshot()
+    months = _months(snapshot)[-PUBLIC_MONTHS:]
+    filters = d.Filters(months=frozenset(months))
+    return snapshot, filters, selectors.figures(snapshot, filters, public=True, months=months)
+
+
+def public(request):
+    snapshot, filters, figs = _public_data()
+    _with_charts(figs, snapshot, filters, public=True)
+    groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
+    return render(request, "dashboard/public.html", {
+        "snapshot": snapshot, "groups": groups, "waits": selectors.wait_rows(snapshot, local_authority=None, public=True),
+    })
+
+
+def public_csv(request):
+    snapshot, filters, figs = _public_data()
+    rows = _table(figs, public=True)
+    rows.append([])
+    rows.append(["Waiting list", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
+                 "Within the standard"])
+    for w in selectors.wait_rows(snapshot, local_authority=None, public=True):
+        rows.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
+    return _csv_response(rows, "send-figures.csv", snapshot)
+
+
+@login_required
+def drill_down(request, metric: str):
+    require_perm(request, "dashboard.drill_down")
+    if metric not in d.BY_KEY:
+        raise Http404
+    snapshot = selectors.current_snapshot()
+    scope = selectors.scope_of(request.user)
+    form = FilterForm(request.GET or None, months=_months(snapshot))
+    filters = form.filters(local_authority=scope.pk if scope else None)
+    cases = selectors.drill_down(request.user, metric, filters, as_of=snapshot.as_of)
+    record(actor=request.user, action=AuditAction.VIEW, channel=channel_of(request), object_type="dashboard.metric",
+           object_id=metric, summary=f"Listed the cases behind the figure: {d.BY_KEY[metric].title}", path=request.path)
+    return render(request, "dashboard/drill_down.html", {
+        "metric": d.BY_KEY[metric], "cases": cases, "form": form, "snapshot": snapshot,
+        "met": sum(1 for _, f in cases if f.in_numerator), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request):
+    require_perm(request, "dashboard.view_dashboard")
+    can_set = rules.has_perm("dashboard.set_targets", request.user)
+    scope = selectors.scope_of(request.user)
+    comparator_form, target_form = ComparatorForm(prefix="comparator"), TargetForm(prefix="target")
+    if request.method == "POST":
+        require_perm(request, "dashboard.set_targets")
+        if "comparator-metric" in request.POST:
+            comparator_form = ComparatorForm(request.POST, prefix="comparator")
+            if comparator_form.is_valid():
+                try:
+                    services.add_comparator(actor=request.user, request=request, **comparator_form.cleaned_data)
+                    return redirect(reverse("dashboard:targets") + "#comparators")
+                except ValidationError as error:
+                    apply_service_errors(comparator_form, error)
+        else:
+            target_form = TargetForm(request.POST, prefix="target")
+            if target_form.is_valid():
+                try:
+                    services.set_target(actor=request.user, request=request, local_authority=scope,
+                                        **target_form.cleaned_data)
+                    return redirect(reverse("dashboard:targets") + "#trajectories")
+                except ValidationError as error:
+                    apply_service_errors(target_form, error)
+    return render(request, "dashboard/targets.html", {
+        "comparators": Comparator.objects.all(), "can_set": can_set, "scope": scope,
+        "trajectories": Trajectory.objects.filter(local_authority=scope),
+        "comparator_form": comparator_form, "target_form": target_form,
+        "error_form": comparator_form if comparator_form.errors else target_form,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disagreement(request, assessment_pk: int):
+    assessment = get_object_or_404(EHCNeedsAssessment.objects.select_related("child"), pk=assessment_pk)
+    require_perm(request, "dashboard.record_disagreement", assessment)
+    current = Disagreement.objects.filter(assessment=assessment).first()
+    if request.method == "POST":
+        form = DisagreementForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                services.record_disagreement(actor=request.user, assessment=assessment, request=request,
+                                             expected_version=version, **data)
+                return redirect(reverse("web:child", args=[assessment.child_id]))
+            except ValidationError as error:
+                apply_service_errors(form, error)
+                current = Disagreement.objects.filter(assessment=assessment).first()
+    else:
+        initial = {"version": current.version} if current else {"version": 0}
+        if current:
+            initial.update({name: getattr(current, name) for name in services.DISAGREEMENT_FIELDS})
+        form = DisagreementForm(initial=initial)
+        record_view(request=request, child=assessment.child, obj=assessment,
+                    summary="Opened the mediation and appeal record")
+    return render(request, "dashboard/disagreement.html", {"assessment": assessment, "form": form, "current": current})
+
+
+def _big_plan(snapshot, scope):
+    filters = d.Filters(months=frozenset(_months(snapshot)[-3:]), local_authority=scope.pk if scope else None)
+    figs = {f.metric.key: f for f in selectors.figures(snapshot, filters, months=sorted(filters.months))}
+    areas = []
+    for area in ImprovementArea.objects.prefetch_related("actions"):
+        actions = []
+        for action in area.actions.all():
+            measures = [figs[k] for k in action.metrics if k in figs]
+            actions.append({"action": action, "measures": measures, "rag": d.worst(f.rag for f in measures)})
+        areas.append({"area": area, "actions": actions, "rag": d.worst(a["rag"] for a in actions)})
+    return areas, filters
+
+
+@login_required
+def big_plan(request):
+    require_perm(request, "dashboard.view_big_plan")
+    snapshot = selectors.current_snapshot()
+    areas, filters = _big_plan(snapshot, selectors.scope_of(request.user))
+    return render(request, "dashboard/big_plan.html", {
+        "areas": areas, "snapshot": snapshot, "months": sorted(filters.months),
+        "can_manage": rules.has_perm("dashboard.manage_big_plan", request.user)})
+
+
+@login_required
+def big_plan_report(request):
+    require_perm(request, "dashboard.view_big_plan")
+    snapshot = selectors.current_snapshot()
+    scope = selectors.scope_of(request.user)
+    areas, filters = _big_plan(snapshot, scope)
+    pdf = render_pdf("dashboard/big_plan_report.html", {
+        "areas": areas, "snapshot": snapshot, "scope": scope, "months": sorted(filters.months)})
+    record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=snapshot,
+           summary="Downloaded the Big Plan progress report", path=request.path)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="big-plan-progress-report.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int | None = None):
+    require_perm(request, "dashboard.manage_big_plan")
+    action = get_object_or_404(Action, pk=pk) if pk else None
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                services.save_action(actor=request.user, action=action, expected_version=version, request=request, **data)
+                return redirect("dashboard:big-plan")
+            except ValidationError as error:
+                apply_service_errors(form, error)
+                if action is not None:
+                    action.refresh_from_db()
+    elif action is not None:
+        form = ActionForm(initial={"version": action.version, "area": action.area_id, "title": action.title,
+                                   "owner": action.owner, "quarter": action.quarter, "status": action.status,
+                                   "evidence": action.evidence, "metrics": action.metrics})
+    else:
+        form = ActionForm(initial={"area": request.GET.get("area")})
+    return render(request, "dashboard/action_form.html", {"form": form, "action": action})
