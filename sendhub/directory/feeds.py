@@ -27,6 +27,7 @@ from .services import clean_content
 from .taxonomy import CATEGORY_NAMES, NEED_NAMES, term_id
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UNZIPPED = 200 * 1024 * 1024
 HOW_TO_ACCESS_UNKNOWN = "Contact the service to ask how to get it."
 COST_UNKNOWN = "Ask the service whether there is a cost."
 OUR_TERMS = ({term_id("category", c): ("category", c) for c in CATEGORY_NAMES}
@@ -44,6 +45,13 @@ class Report:
         return not self.errors and bool(self.rows)
 
 
+LIST_FIELDS = ("attributes", "service_at_locations", "schedules", "cost_options", "contacts", "phones")
+
+
+def _objects(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
 def _first(items):
     return items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
 
@@ -54,6 +62,18 @@ def row_from_oruk(item: dict, *, default_category: str, known_orgs: dict) -> tup
     notes: list[str] = []
     if not isinstance(item, dict):
         raise ValidationError("This is not a service object")
+    for key in LIST_FIELDS:
+        if item.get(key) is not None and not _objects(item[key]):
+            problems[key] = f"{key} must be a list of objects"
+    for sal in item.get("service_at_locations") or []:
+        location = sal.get("location") if isinstance(sal, dict) else None
+        if location is not None and not (isinstance(location, dict) and all(
+                location.get(k) is None or _objects(location[k]) for k in ("addresses", "accessibility"))):
+            problems["service_at_locations"] = "Each location must be an object, with lists of addresses and accessibility"
+    if item.get("organization") is not None and not isinstance(item["organization"], dict):
+        problems["organization"] = "organization must be an object"
+    if problems:
+        raise ValidationError(problems)
     try:
         service_id = str(uuid.UUID(str(item.get("id"))))
     except ValueError:
@@ -162,7 +182,10 @@ def _check(items: list, labels: list[str], *, default_category: str, known_orgs:
     seen: set = set()
     for item, label in zip(items, labels, strict=True):
         try:
-            row, notes = row_from_oruk(item, default_category=default_category, known_orgs=known_orgs)
+            try:
+                row, notes = row_from_oruk(item, default_category=default_category, known_orgs=known_orgs)
+            except (TypeError, AttributeError, ValueError) as error:  # a shape no check above foresaw
+                raise ValidationError(f"This service is not in the Open Referral shape ({error})") from error
         except ValidationError as error:
             messages = ([m for ms in error.message_dict.values() for m in ms] if hasattr(error, "error_dict")
                         else error.messages)
@@ -228,6 +251,9 @@ def read_csv_zip(data: bytes, *, default_category: str) -> Report:
     report = Report()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+            report.errors.append(("File", "The CSV files in the zip add up to more than 200MB: split the feed"))
+            return report
         tables = {table: _rows(archive, table) for table in TABLES}
     except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as error:
         report.errors.append(("File", f"This is not a zip of ORUK CSV files we can read ({error})"))

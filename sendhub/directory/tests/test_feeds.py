@@ -175,3 +175,11 @@ def test_only_the_local_offer_team_imports(area, client_for):
     assert client_for(area.users["therapist"]).get("/local-offer/import/").status_code == 403
     page = client_for(area.users["team_manager"]).post("/local-offer/import/", {}).content.decode()
     assert "Select a file to upload" in page
+
+
+def test_a_zip_that_unpacks_too_big_is_refused(db, monkeypatch):
+    monkeypatch.setattr(feeds, "MAX_UNZIPPED", 100)
+    data = _zip({"organizations.csv": [{"id": ORG, "name": "Calder Clubs", "description": "x" * 200}],
+                 "services.csv": [_service_row(1)]})
+    report = feeds.read_csv_zip(data, default_category="voluntary")
+    assert not report.ok and "more than 200MB" in report.errors[0][1]
