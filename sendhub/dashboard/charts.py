@@ -62,6 +62,8 @@ def render_svg(figure, title: str) -> str:
     svg = vlc.vegalite_to_svg(chart.to_dict())
     label = html.escape(f"Chart: {figure.summary}", quote=True)
     head, rest = svg.split(">", 1)
+    # The whole chart is one image with its summary as the label: the drawing inside is not read out.
+    rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)
     head = re.sub(r'\swidth="[\d.]+"\s+height="[\d.]+"', ' width="100%"', head, count=1)
     return head.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1) + ">" + rest
 

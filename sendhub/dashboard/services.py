@@ -83,7 +83,7 @@ def set_target(*, actor, metric: str, target_on: date, value: Decimal, local_aut
         target = Trajectory.objects.create(metric=metric, local_authority=local_authority, target_on=target_on,
                                            value=value, set_by=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=target, request=request,
-                      after={"metric": metric, "target_on": target_on, "value": str(value)},
+                      after={"metric": metric, "target_on": target_on.isoformat(), "value": str(value)},
                       summary=f"Trajectory target set: {target}")
         return target
     if expected_version is not None and expected_version != existing.version:

@@ -1,0 +1,263 @@
+"""Pages: who may see what, the public view's suppression, exports, targets, disagreements and the Big Plan."""
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from sendhub.audit.models import AuditEvent
+from sendhub.dashboard import services
+from sendhub.dashboard.models import Action, Comparator, Disagreement, ImprovementArea, Trajectory
+from sendhub.testing import factories as f
+
+from .conftest import AS_OF, event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def snapshot(constructed):
+    return services.refresh_snapshot(as_of=AS_OF)
+
+
+@pytest.mark.parametrize("role", ["leader", "team_manager", "qa_officer", "caseworker"])
+def test_area_staff_see_the_dashboard_with_its_time(role, constructed, snapshot, client_for):
+    response = client_for(constructed.area.users[role]).get("/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Figures computed" in html and "<svg" in html and "Data for the chart, by month" in html
+    assert "Of final EHC plans issued in the month" in html  # the definition is on screen
+
+
+@pytest.mark.parametrize("role", ["parent", "therapist", "senco", "social_worker", "administrator", "young_person"])
+def test_others_are_refused(role, constructed, snapshot, client_for):
+    client = client_for(constructed.area.users[role])
+    for url in ("/dashboard/", "/dashboard/export.csv", "/dashboard/cases/final_plan_20w/", "/dashboard/big-plan/",
+                "/dashboard/big-plan/report.pdf"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_signed_out_people_go_to_sign_in_except_for_the_public_view(snapshot):
+    assert Client().get("/dashboard/").status_code == 302
+    assert Client().get("/dashboard/public/").status_code == 200
+    assert Client().get("/dashboard/public/figures.csv").status_code == 200
+
+
+def test_leader_sees_their_area_and_no_drill_down(constructed, snapshot, client_for):
+    client = client_for(constructed.area.users["leader"])
+    html = client.get("/dashboard/").content.decode()
+    value = re.search(r'data-testid="value-final_plan_20w">([^<]+)<', html).group(1)
+    assert value == "33.3%"  # this council only: 1 of 3
+    assert "See the cases behind this figure" not in html
+    assert client.get("/dashboard/cases/final_plan_20w/").status_code == 403
+
+
+def test_caseworker_drills_down_to_their_own_children(constructed, snapshot, client_for):
+    area = constructed.area
+    client = client_for(area.users["caseworker"])
+    assert "See the cases behind this figure" in client.get("/dashboard/").content.decode()
+    html = client.get("/dashboard/cases/final_plan_20w/?from_month=2024-12&to_month=2026-11").content.decode()
+    for child in (area.child, area.sibling, area.other_child):
+        assert child.full_name in html
+    assert area.far_child.full_name not in html
+    assert client.get("/dashboard/cases/not_a_metric/").status_code == 404
+    assert AuditEvent.objects.filter(object_id="final_plan_20w", actor=area.users["caseworker"]).exists()
+
+
+def test_filters_change_the_figures_and_bad_filters_fall_back(constructed, snapshot, client_for):
+    client = client_for(constructed.area.users["team_manager"])
+    july = client.get("/dashboard/?from_month=2026-07&to_month=2026-07").content.decode()
+    assert re.search(r'data-testid="value-final_plan_20w">([^<]+)<', july).group(1) == "33.3%"
+    august = client.get("/dashboard/?from_month=2026-08&to_month=2026-08").content.decode()
+    assert re.search(r'data-testid="value-final_plan_20w">([^<]+)<', august).group(1) == "No cases"
+    bad = client.get("/dashboard/?from_month=1999-01&need=XYZ")
+    assert bad.status_code == 200
+
+
+def test_exports(constructed, snapshot, client_for):
+    client = client_for(constructed.area.users["team_manager"])
+    response = client.get("/dashboard/export.csv?from_month=2024-12&to_month=2026-11")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    whole = [r for r in rows if r[:2] == ["New EHC plans issued within 20 weeks (including exceptions)", "Whole period"]]
+    assert whole == [[whole[0][0], "Whole period", "33.3", "1", "3", whole[0][5]]]
+    xlsx = client.get("/dashboard/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Figures", "Waiting lists"]
+    assert client.get("/dashboard/export.pdf").status_code == 404
+
+
+SMALL = re.compile(r"^[1-4]$")
+
+
+def test_public_view_shows_no_count_under_5(constructed, snapshot):
+    html = Client().get("/dashboard/public/").content.decode()
+    assert "fewer than 5" in html
+    values = re.findall(r'data-testid="value-[a-z0-9_]+">([^<]+)<', html)
+    assert values and all(v in ("fewer than 5", "0", "No cases") for v in values), values
+    for cell in re.findall(r'govuk-table__cell--numeric">([^<]*)<', html):
+        assert not SMALL.match(cell.strip()), cell
+    for name in (constructed.area.child.full_name, constructed.area.child.family_name):
+        assert name not in html
+    rows = list(csv.reader(io.StringIO(Client().get("/dashboard/public/figures.csv").content.decode())))
+    for row in rows[2:]:
+        for cell in row[1:5]:
+            assert not SMALL.match(cell.strip()), row
+            assert not re.match(r"^\d+(\.\d)?%$", cell), row  # every share here rests on a small count
+
+
+def test_public_view_shows_figures_once_counts_are_big_enough(area):
+    met = [f.AssessmentFactory(child=f.ChildFactory(local_authority=area.la), request_received_on=date(2026, 5, 4))
+           for _ in range(6)]
+    late = [f.AssessmentFactory(child=f.ChildFactory(local_authority=area.la), request_received_on=date(2026, 3, 2))
+            for _ in range(5)]
+    for a in met + late:
+        event(a, "final_plan_issued", date(2026, 9, 10))  # due 21 September (met) or 20 July (late)
+    services.refresh_snapshot(as_of=AS_OF)
+    html = Client().get("/dashboard/public/").content.decode()
+    assert re.search(r'data-testid="value-final_plan_20w">([^<]+)<', html).group(1) == "54.5%"
+
+
+def test_public_waiting_lists_suppress_short_lists(area):
+    service = f.HealthServiceFactory(provider=area.provider, name="Wheelchair service")
+    big = f.HealthServiceFactory(provider=area.provider, name="Speech and language therapy")
+    for _ in range(3):
+        f.ReferralFactory(service=service, child=area.child, referred_on=date(2026, 6, 1))
+    for i in range(12):
+        f.ReferralFactory(service=big, child=area.child, referred_on=date(2026, 1, 5 + i))
+    services.refresh_snapshot(as_of=AS_OF)
+    html = Client().get("/dashboard/public/").content.decode()
+    table = html[html.index('data-testid="waits"'):]
+    row = table[table.index("Wheelchair service"):table.index("</tr>", table.index("Wheelchair service"))]
+    assert "fewer than 5" in row and ">3<" not in row
+    big_row = table[table.index("Speech and language therapy"):]
+    assert ">12<" in big_row[:big_row.index("</tr>")]
+
+
+def test_leaders_add_comparators_and_targets_with_clear_errors(constructed, snapshot, client_for):
+    leader = constructed.area.users["leader"]
+    client = client_for(leader)
+    bad = client.post("/dashboard/targets/", {"comparator-metric": "final_plan_20w", "comparator-geography": "national",
+                                              "comparator-area_name": "England", "comparator-value": "146",
+                                              "comparator-period": "2024", "comparator-source": ""})
+    assert bad.status_code == 200 and "Enter a percentage from 0 to 100" in bad.content.decode()
+    assert 'value="2024"' in bad.content.decode()  # nothing typed is lost
+    ok = client.post("/dashboard/targets/", {"comparator-metric": "final_plan_20w", "comparator-geography": "national",
+                                             "comparator-area_name": "England", "comparator-value": "46.4",
+                                             "comparator-period": "Calendar year 2024",
+                                             "comparator-source": "DfE, Education, health and care plans"})
+    assert ok.status_code == 302 and Comparator.objects.get().value == Decimal("46.4")
+    ok = client.post("/dashboard/targets/", {"target-metric": "final_plan_20w", "target-target_on-day": "31",
+                                             "target-target_on-month": "3", "target-target_on-year": "2027",
+                                             "target-value": "60"})
+    assert ok.status_code == 302
+    target = Trajectory.objects.get()
+    assert target.local_authority == constructed.area.la and target.set_by == leader
+    html = client.get("/dashboard/").content.decode()
+    assert "England: 46.4% (Calendar year 2024)" in html and "Local target for now" in html
+    caseworker = client_for(constructed.area.users["caseworker"])
+    assert caseworker.post("/dashboard/targets/", {"target-metric": "final_plan_20w"}).status_code == 403
+
+
+def test_stale_target_edit_is_refused(constructed):
+    leader = constructed.area.users["leader"]
+    first = services.set_target(actor=leader, metric="decision_6w", target_on=date(2027, 3, 31), value=Decimal("70"))
+    services.set_target(actor=leader, metric="decision_6w", target_on=date(2027, 3, 31), value=Decimal("75"),
+                        expected_version=first.version)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.set_target(actor=leader, metric="decision_6w", target_on=date(2027, 3, 31), value=Decimal("80"),
+                            expected_version=first.version)
+    assert Trajectory.objects.get().value == Decimal("75")
+
+
+def test_caseworker_records_mediation_and_appeal(constructed, client_for):
+    area = constructed.area
+    a6 = constructed.assessments["A6"]
+    client = client_for(area.users["caseworker"])
+    url = f"/dashboard/disagreements/{a6.pk}/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"version": "0", "appeal_outcome": "upheld"})
+    html = bad.content.decode()
+    assert "Enter the date the appeal was lodged" in html and not Disagreement.objects.filter(assessment=a6).exists()
+    ok = client.post(url, {"version": "0", "mediation_requested_on-day": "1", "mediation_requested_on-month": "10",
+                           "mediation_requested_on-year": "2026", "notes": "Family asked for mediation"})
+    assert ok.status_code == 302
+    dis = Disagreement.objects.get(assessment=a6)
+    assert dis.mediation_requested_on == date(2026, 10, 1) and dis.version == 1
+    stale = client.post(url, {"version": "0", "notes": "Overwrite?"})
+    assert "Someone else changed this" in stale.content.decode()
+    dis.refresh_from_db()
+    assert dis.notes == "Family asked for mediation"
+    assert AuditEvent.objects.filter(object_id=str(dis.pk), summary="Mediation or appeal recorded").exists()
+    # Not for an assessment without a refusal, and not for another council's caseworker.
+    a1 = constructed.assessments["A1"]
+    response = client.post(f"/dashboard/disagreements/{a1.pk}/", {"version": "0", "notes": "x"})
+    assert "only after a decision not to assess" in response.content.decode()
+    assert client_for(area.users["other_caseworker"]).get(url).status_code == 403
+    assert client_for(area.users["leader"]).get(url).status_code == 403
+
+
+def test_big_plan_rag_from_the_linked_metric_and_the_pdf(constructed, client_for):
+    leader = constructed.area.users["leader"]
+    la = constructed.area.la
+    area = services.add_area(actor=leader, title="Timely, joined-up EHC plans", source="Area SEND inspection, June 2025")
+    services.set_target(actor=leader, metric="plans_health_content", target_on=date(2026, 1, 1), value=Decimal("50"),
+                        local_authority=la)
+    services.set_target(actor=leader, metric="refusals_to_assess", target_on=date(2026, 1, 1), value=Decimal("5"),
+                        local_authority=la)
+    green = services.save_action(actor=leader, area=area, title="Refusals kept low", owner="Head of SEND",
+                                 quarter="2026-Q4", status="in_progress", evidence="", metrics=["refusals_to_assess"])
+    unmeasured = services.save_action(actor=leader, area=area, title="Health advice template", owner="Designated clinical officer",
+                                      quarter="2027-Q1", status="not_started", evidence="", metrics=[])
+    services.refresh_snapshot(as_of=AS_OF)
+    client = client_for(leader)
+    html = client.get("/dashboard/big-plan/").content.decode()
+    assert "Green: on trajectory" in html and "Not measured" in html
+    # Health content in the last 3 months: no new plans, so the linked figure cannot be measured (grey).
+    services.save_action(actor=leader, action=green, expected_version=1, area=area, title="Refusals kept low",
+                         owner="Head of SEND", quarter="2026-Q4", status="in_progress", evidence="Panel minutes",
+                         metrics=["refusals_to_assess", "plans_health_content"])
+    pdf = client.get("/dashboard/big-plan/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "Refusals kept low" in text and "Health advice template" in text and "Green" in text
+    assert unmeasured.metrics == []
+
+
+def test_action_form_refuses_stale_edits_and_bad_quarters(constructed, client_for):
+    leader = constructed.area.users["leader"]
+    area = ImprovementArea.objects.create(title="Preparing for adulthood")
+    action = services.save_action(actor=leader, area=area, title="PfA pathway", owner="Head of SEND", quarter="2026-Q4",
+                                  status="not_started", evidence="", metrics=[])
+    client = client_for(leader)
+    form = {"version": "1", "area": str(area.pk), "title": "PfA pathway", "owner": "Head of SEND", "quarter": "Q4 2026",
+            "status": "in_progress", "evidence": "Draft pathway", "metrics": ["pfa_outcomes"]}
+    bad = client.post(f"/dashboard/big-plan/actions/{action.pk}/", form).content.decode()
+    assert "Enter the quarter like 2026-Q4" in bad and "Draft pathway" in bad
+    form["quarter"] = "2026-Q4"
+    assert client.post(f"/dashboard/big-plan/actions/{action.pk}/", form).status_code == 302
+    action.refresh_from_db()
+    assert action.version == 2 and action.metrics == ["pfa_outcomes"] and action.status == "in_progress"
+    form["evidence"] = "Older edit"
+    stale = client.post(f"/dashboard/big-plan/actions/{action.pk}/", form).content.decode()
+    assert "Someone else changed this" in stale
+    action.refresh_from_db()
+    assert action.evidence == "Draft pathway"
+    assert client_for(constructed.area.users["qa_officer"]).get("/dashboard/big-plan/actions/new").status_code == 403
+    assert client.get("/dashboard/big-plan/actions/new").status_code == 200
+    assert Action.objects.count() == 1
+
+
+def test_navigation_and_start_page_links(constructed, snapshot, client_for):
+    assert "Partnership dashboard" in client_for(constructed.area.users["leader"]).get("/dashboard/").content.decode()
+    assert "/dashboard/public/" in Client().get("/").content.decode()
