@@ -31,6 +31,7 @@ from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview
 from sendhub.demo.reviews import add_review_details
 from sendhub.demo.directory import add_local_offer
+from sendhub.demo.dashboard import add_dashboard_details
 from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -200,6 +201,7 @@ class DemoArea:
                            therapy_teams, with_demo_accounts, assessed)
         add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
         add_local_offer(la, seed=int(la_code) + 2, today=self.today, count=320 if with_demo_accounts else 0)
+        add_dashboard_details(la, seed=int(la_code) + 3, today=self.today)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
