@@ -6,8 +6,6 @@ the caseworker's queue cannot disagree.
 
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlencode
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,12 +73,11 @@ class Tracker:
     local_offer: str = ""
 
 
-def local_offer_link(child: Child, *, today: date | None = None) -> str:
-    """The local offer search for services that fit the child's needs and age."""
-    params = {"age": child.age(today)}
-    if child.primary_need:
-        params["need"] = child.primary_need
-    return f"/local-offer/?{urlencode(params)}"
+def local_offer_link(child: Child, *, while_waiting: bool = False) -> str:
+    """The local offer search for services that fit the child's needs and age (the directory's contract)."""
+    from sendhub.directory.templatetags.local_offer import local_offer_url
+
+    return local_offer_url(child, while_waiting)
 
 
 def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
@@ -113,4 +110,4 @@ def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
     history.sort(key=lambda h: h.on, reverse=True)
     referrals = list(child.referrals.filter(seen_on__isnull=True, removed_on__isnull=True).select_related("service"))
     places = placements(referrals, today=as_of) if referrals else {}
-    return Tracker(child, cases, history, [(r, places.get(r.pk)) for r in referrals], local_offer_link(child, today=as_of))
+    return Tracker(child, cases, history, [(r, places.get(r.pk)) for r in referrals], local_offer_link(child))

@@ -94,3 +94,26 @@ def test_provider_and_local_offer_team_pages_are_accessible(page, live_server, c
     page.get_by_role("button", name="Save and send for review").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the name of the service")
     check_accessibility(page, "entry form with errors")
+
+
+def test_parent_finds_help_while_waiting_from_a_waiting_list_entry(page, live_server, check_accessibility, demo_area):  # noqa: F811
+    """From the child's place on a health waiting list to services for that need, at that age, that help while
+    the family waits."""
+    sign_in(page, live_server, Role.FAMILY)
+    children = {c.full_name: c for c in Child.objects.filter(family_members__user__email=demo_email(Role.FAMILY))}
+    page.locator("main h2 a").first.click()
+    child = children[page.locator("h1").inner_text()]
+    page.get_by_role("link", name=re.compile("Place on the list and help while waiting")).first.click()
+    expect(page.get_by_test_id("position")).to_be_visible()
+    page.get_by_test_id("local-offer-link").click()
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"need": [child.primary_need], "age": [str(child.age())], "waiting": ["1"]}
+    results = page.get_by_test_id("results").locator("h3 a")
+    expect(results.first).to_be_visible()
+    check_accessibility(page, "local offer from a waiting-list entry")
+    for name in results.all_inner_texts():
+        service = Service.objects.get(name=name)
+        assert service.while_waiting, name
+        assert (service.minimum_age or 0) <= child.age() <= (service.maximum_age if service.maximum_age is not None
+                                                               else 99), name
+        assert service.terms.filter(id__in=[term_id("need", child.primary_need), term_id("need", "ANY")]).exists(), name
