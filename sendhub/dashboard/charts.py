@@ -4,7 +4,9 @@ Each chart shows the local monthly line, the national figure and the local traje
 line style as well as colour. The page puts a title, a text summary and the data table beside it.
 """
 
+import hashlib
 import html
+import json
 import re
 from datetime import date
 
@@ -68,11 +70,14 @@ def render_svg(figure, title: str) -> str:
     return head.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1) + ">" + rest
 
 
-def chart_for(figure, *, snapshot_id: int, filters_key: str, public: bool) -> str:
-    """The chart's SVG, cached per snapshot and filters (a new snapshot makes new keys)."""
-    key = f"dashboard-chart:{snapshot_id}:{int(public)}:{figure.metric.key}:{filters_key}"
+def chart_for(figure, *, public: bool) -> str:
+    """The chart's SVG, cached by what it draws (so new figures, comparators or targets draw a new chart)."""
+    title = figure.metric.public_title if public else figure.metric.title
+    content = json.dumps([title, figure.summary, figure.metric.kind, [r.label for r in figure.rows], chart_rows(figure)],
+                         sort_keys=True, default=str)
+    key = f"dashboard-chart:{hashlib.sha256(content.encode()).hexdigest()}"
     svg = cache.get(key)
     if svg is None:
-        svg = render_svg(figure, figure.metric.public_title if public else figure.metric.title)
+        svg = render_svg(figure, title)
         cache.set(key, svg, CACHE_SECONDS)
     return svg

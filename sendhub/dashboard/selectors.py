@@ -225,7 +225,8 @@ def compute_waits(*, as_of: date) -> list[dict]:
 
 
 def latest_snapshot() -> DashboardSnapshot | None:
-    return DashboardSnapshot.objects.order_by("-computed_at", "-id").first()
+    """The newest snapshot, without its (large) data: pages read the data through `snapshot_data`."""
+    return DashboardSnapshot.objects.defer("data").order_by("-computed_at", "-id").first()
 
 
 def current_snapshot(*, now=None) -> DashboardSnapshot:
@@ -237,6 +238,45 @@ def current_snapshot(*, now=None) -> DashboardSnapshot:
 
         snapshot = refresh_snapshot()
     return snapshot
+
+
+@dataclass(frozen=True)
+class SnapshotData:
+    by_la: dict[int, list]  # each council's cells
+    partnership: list  # every council's cells added together (local authority 0)
+    waits: list[dict]
+
+
+_LOADED: dict[str, SnapshotData] = {}
+
+
+def snapshot_key(snapshot: DashboardSnapshot) -> str:
+    """Names one snapshot for caches: its id and time (an id alone can be reused after a rollback)."""
+    return f"{snapshot.pk}-{snapshot.computed_at.timestamp()}"
+
+
+def snapshot_data(snapshot: DashboardSnapshot) -> SnapshotData:
+    """The snapshot's cells indexed by council and rolled up for the partnership, parsed once per process."""
+    loaded = _LOADED.get(snapshot_key(snapshot))
+    if loaded is not None:
+        return loaded
+    data = DashboardSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
+    by_la: dict[int, list] = {}
+    rolled: dict[tuple, list[int]] = {}
+    for cell in data.get("cells", []):
+        by_la.setdefault(cell[2], []).append(cell)
+        slot = rolled.setdefault((cell[0], cell[1], 0, cell[3], cell[4], cell[5]), [0, 0])
+        slot[0] += cell[6]
+        slot[1] += cell[7]
+    loaded = SnapshotData(by_la, [[*key, n, d_] for key, (n, d_) in rolled.items()], data.get("waits", []))
+    _LOADED.clear()  # keep only the newest snapshot in memory
+    _LOADED[snapshot_key(snapshot)] = loaded
+    return loaded
+
+
+def cells_for(snapshot: DashboardSnapshot, local_authority: int | None) -> list:
+    data = snapshot_data(snapshot)
+    return data.partnership if local_authority is None else data.by_la.get(local_authority, [])
 
 
 # --- what the pages show ----------------------------------------------------------------------
@@ -318,8 +358,9 @@ def _summary(metric, figure_text, num, den, months, target, comparators, public,
 def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = False,
             months: list[str] | None = None) -> list[Figure]:
     """Every metric's figure for the filters, with its monthly rows, comparators, trajectory and RAG."""
-    agg = d.aggregate(snapshot.data["cells"], filters)
-    months = months or sorted(filters.months or {c[1] for c in snapshot.data["cells"]})
+    cells = cells_for(snapshot, filters.local_authority)
+    agg = d.aggregate(cells, filters)
+    months = months or sorted(filters.months or {c[1] for c in cells})
     comparators: dict[str, list[Comparator]] = {}
     for c in Comparator.objects.order_by("-published_on", "-id"):
         comparators.setdefault(c.metric, []).append(c)
@@ -364,7 +405,7 @@ class WaitRow:
 
 def wait_rows(snapshot: DashboardSnapshot, *, local_authority: int | None, public: bool = False) -> list[WaitRow]:
     out = []
-    for w in snapshot.data.get("waits", []):
+    for w in snapshot_data(snapshot).waits:
         if local_authority is not None and w["la"] != local_authority:
             continue
         small = public and d.is_small(w["waiting"], SUPPRESS_BELOW)

@@ -30,16 +30,9 @@ def _months(snapshot: DashboardSnapshot) -> list[str]:
     return d.months_between(selectors._window(snapshot.as_of), snapshot.as_of)
 
 
-def _filters_key(filters: d.Filters) -> str:
-    months = sorted(filters.months or [])
-    return "|".join(map(str, [months[0] if months else "", months[-1] if months else "", filters.local_authority,
-                              filters.phase, filters.need, filters.setting_type]))
-
-
-def _with_charts(figs, snapshot, filters, *, public: bool):
-    key = _filters_key(filters)
+def _with_charts(figs, *, public: bool):
     for fig in figs:
-        fig.chart = charts.chart_for(fig, snapshot_id=snapshot.pk, filters_key=key, public=public)
+        fig.chart = charts.chart_for(fig, public=public)
     return figs
 
 
@@ -58,7 +51,7 @@ def _dashboard_data(request):
 def dashboard(request):
     require_perm(request, "dashboard.view_dashboard")
     snapshot, scope, form, filters, figs = _dashboard_data(request)
-    _with_charts(figs, snapshot, filters, public=False)
+    _with_charts(figs, public=False)
     groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
     return render(request, "dashboard/dashboard.html", {
         "snapshot": snapshot, "scope": scope, "form": form, "groups": groups,
@@ -134,7 +127,7 @@ def _public_data():
 
 def public(request):
     snapshot, filters, figs = _public_data()
-    _with_charts(figs, snapshot, filters, public=True)
+    _with_charts(figs, public=True)
     groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
     return render(request, "dashboard/public.html", {
         "snapshot": snapshot, "groups": groups, "waits": selectors.wait_rows(snapshot, local_authority=None, public=True),

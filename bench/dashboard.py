@@ -1,0 +1,127 @@
+"""Time the partnership dashboard: computing the snapshot, and rendering the pages from it.
+
+    .venv/bin/python bench/dashboard.py [--scale kirklees|N] [--database sqlite:////tmp/x.sqlite3] [--repeat 5]
+
+Builds the demo area in a throwaway SQLite database (or uses DATABASE_URL / --database if it is
+already loaded), computes the snapshot once (timed), then requests each page through Django's test
+client as the demo leader, caseworker and a member of the public: first with an empty chart cache
+(cold: every chart drawn by vl-convert) and then warm (best of --repeat). Prints one line per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="kirklees")
+    parser.add_argument("--database", default="")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--areas", type=int, default=153,
+                        help="Also time the pages on a snapshot whose cells are the borough's copied to this many "
+                             "councils (the national demo has 153); 0 to skip")
+    args = parser.parse_args()
+    if args.database:
+        os.environ["DATABASE_URL"] = args.database
+    elif "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
+    os.environ["DEBUG"] = "true"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from sendhub.accounts.models import User
+    from sendhub.conftest import signed_in_client
+    from sendhub.dashboard.models import DashboardSnapshot
+    from sendhub.dashboard.services import refresh_snapshot
+    from sendhub.demo.area import demo_email
+    from sendhub.people.models import Child
+    from sendhub.plans.models import EHCPlan
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    if not Child.objects.exists():
+        started = time.perf_counter()
+        call_command("demo", "--scale", args.scale, "--seed", "1", "--quiet")
+        print(f"demo ({args.scale}) built in {time.perf_counter() - started:.1f} s")
+    print(f"{Child.objects.count():,} children, {EHCPlan.objects.count():,} plans")
+
+    started = time.perf_counter()
+    snap = refresh_snapshot()
+    print(f"snapshot computed in {time.perf_counter() - started:.1f} s "
+          f"({len(snap.data['cells']):,} cells, {len(snap.data['waits'])} waiting lists, "
+          f"{len(str(snap.data)) / 1e6:.1f} MB of JSON)")
+    assert DashboardSnapshot.objects.count() >= 1
+
+    leader = signed_in_client(User.objects.get(email=demo_email("partnership_leader")))
+    caseworker = signed_in_client(User.objects.get(email=demo_email("caseworker")))
+    public = Client()
+    time_pages(leader, caseworker, public, args.repeat, "measured snapshot")
+    if args.areas > 1:
+        simulate_areas(snap, args.areas)
+        time_pages(leader, caseworker, public, args.repeat,
+                   f"simulated snapshot: the borough's cells copied to {args.areas} councils")
+
+
+def simulate_areas(snap, areas: int) -> None:
+    """A snapshot the size of a national one: every cell of the measured borough repeated for `areas` councils
+    (the real borough keeps its id, so the demo leader still sees it). Its rendering cost is what a national
+    snapshot costs; computing a real national snapshot is not measured here."""
+    from django.utils import timezone
+
+    from sendhub.dashboard.models import DashboardSnapshot
+
+    cells = snap.data["cells"]
+    copies = [list(cell) for cell in cells]
+    for n in range(1, areas):
+        copies += [[c[0], c[1], -n, *c[3:]] for c in cells]
+    big = DashboardSnapshot.objects.create(as_of=snap.as_of, computed_at=timezone.now(), seconds=snap.seconds,
+                                           data={"cells": copies, "waits": snap.data["waits"]})
+    print(f"\n{len(copies):,} cells ({len(str(big.data)) / 1e6:.0f} MB of JSON) in the simulated snapshot")
+
+
+def time_pages(leader, caseworker, public, repeat: int, title: str) -> None:
+    from django.core.cache import cache
+
+    from sendhub.dashboard import selectors
+
+    selectors._LOADED.clear()
+    pages = [
+        ("leader: dashboard", leader, "/dashboard/"),
+        ("leader: dashboard, filtered (ASD, secondary)", leader, "/dashboard/?need=ASD&phase=secondary"),
+        ("leader: Big Plan", leader, "/dashboard/big-plan/"),
+        ("leader: Excel export", leader, "/dashboard/export.xlsx"),
+        ("public: dashboard", public, "/dashboard/public/"),
+        ("public: CSV", public, "/dashboard/public/figures.csv"),
+        ("caseworker: drill-down, 20 weeks", caseworker, "/dashboard/cases/final_plan_20w/"),
+    ]
+    cache.clear()
+    print(f"\n{title}\n{'page':<48} {'cold':>9} {'warm (best)':>12} {'warm (median)':>14}")
+    for label, client, url in pages:
+        started = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            warm.append(time.perf_counter() - started)
+        print(f"{label:<48} {cold * 1000:>7.0f} ms {min(warm) * 1000:>9.0f} ms {statistics.median(warm) * 1000:>11.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
