@@ -70,14 +70,35 @@ def render_svg(figure, title: str) -> str:
     return head.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1) + ">" + rest
 
 
-def chart_for(figure, *, public: bool) -> str:
-    """The chart's SVG, cached by what it draws (so new figures, comparators or targets draw a new chart)."""
-    title = figure.metric.public_title if public else figure.metric.title
+def _digest(figure, title: str) -> str:
     content = json.dumps([title, figure.summary, figure.metric.kind, [r.label for r in figure.rows], chart_rows(figure)],
                          sort_keys=True, default=str)
-    key = f"dashboard-chart:{hashlib.sha256(content.encode()).hexdigest()}"
-    svg = cache.get(key)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _title(figure, public: bool) -> str:
+    return figure.metric.public_title if public else figure.metric.title
+
+
+def stored_svg(figure, *, public: bool) -> str:
+    """The chart from the shared store, drawn and stored first if no process has drawn it yet."""
+    from .models import DashboardChart
+
+    title = _title(figure, public)
+    digest = _digest(figure, title)
+    svg = DashboardChart.objects.filter(key=digest).values_list("svg", flat=True).first()
     if svg is None:
         svg = render_svg(figure, title)
+        DashboardChart.objects.bulk_create([DashboardChart(key=digest, svg=svg)], ignore_conflicts=True)
+    return svg
+
+
+def chart_for(figure, *, public: bool) -> str:
+    """The chart's SVG, cached by a hash of what it draws (new figures, comparators or targets draw a new chart):
+    first this process's memory, then the shared store."""
+    key = f"dashboard-chart:{_digest(figure, _title(figure, public))}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = stored_svg(figure, public=public)
         cache.set(key, svg, CACHE_SECONDS)
     return svg

@@ -34,6 +34,7 @@ class FilterForm(GovukFormMixin, forms.Form):
         self.months = months
 
     def filters(self, *, local_authority: int | None, default_months: int = 12) -> d.Filters:
+        """The chosen filters; the defaults are those of selectors.default_filters."""
         data = self.cleaned_data if self.is_valid() else {}
         months = self.months
         start = data.get("from_month") or (months[-default_months] if len(months) >= default_months else months[0] if months else "")

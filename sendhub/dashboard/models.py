@@ -77,6 +77,37 @@ class DashboardSnapshot(models.Model):
         return f"Dashboard figures computed {self.computed_at:%-d %B %Y %H:%M}"
 
 
+class DashboardCell(models.Model):
+    """One pre-aggregated cell of a snapshot (see definitions.Cell); `local_authority` 0 is the partnership roll-up."""
+
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="cells")
+    metric = models.CharField(max_length=40)
+    month = models.CharField(max_length=7)
+    local_authority = models.BigIntegerField(help_text="The council's organisation id; 0 for every council together")
+    phase = models.CharField(max_length=20, blank=True)
+    need = models.CharField(max_length=4, blank=True)
+    setting_type = models.CharField(max_length=30, blank=True)
+    numerator = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "local_authority"])]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.month}: {self.numerator}/{self.denominator}"
+
+
+class DashboardChart(models.Model):
+    """A drawn chart, stored by a hash of what it draws, so every web process can reuse it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    svg = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class MediationOutcome(models.TextChoices):
     AGREED_TO_ASSESS = "agreed_to_assess", "Council agreed to assess"
     NOT_RESOLVED = "not_resolved", "Not resolved"

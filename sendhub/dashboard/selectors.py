@@ -30,7 +30,7 @@ from sendhub.reviews.selectors import FIGURE_ROWS
 from sendhub.web.figures import SUPPRESS_BELOW, suppress
 
 from . import definitions as d
-from .models import FOR_FAMILY, Comparator, DashboardSnapshot, Disagreement, Trajectory
+from .models import FOR_FAMILY, Comparator, DashboardCell, DashboardSnapshot, Disagreement, Trajectory
 
 MONTHS_KEPT = 24
 MAX_AGE = timedelta(days=1)
@@ -225,7 +225,7 @@ def compute_waits(*, as_of: date) -> list[dict]:
 
 
 def latest_snapshot() -> DashboardSnapshot | None:
-    """The newest snapshot, without its (large) data: pages read the data through `snapshot_data`."""
+    """The newest snapshot, without its data: pages read its cells through `cells_for`."""
     return DashboardSnapshot.objects.defer("data").order_by("-computed_at", "-id").first()
 
 
@@ -236,18 +236,13 @@ def current_snapshot(*, now=None) -> DashboardSnapshot:
     if snapshot is None or now - snapshot.computed_at > MAX_AGE:
         from .services import refresh_snapshot
 
-        snapshot = refresh_snapshot()
+        snapshot = refresh_snapshot(prerender=False)  # this request draws only the charts it shows
     return snapshot
 
 
-@dataclass(frozen=True)
-class SnapshotData:
-    by_la: dict[int, list]  # each council's cells
-    partnership: list  # every council's cells added together (local authority 0)
-    waits: list[dict]
-
-
-_LOADED: dict[str, SnapshotData] = {}
+PARTNERSHIP = 0  # the cells of every council added together
+_LOADED: dict[tuple[str, int], list] = {}
+_KEEP_LOADED = 32
 
 
 def snapshot_key(snapshot: DashboardSnapshot) -> str:
@@ -255,28 +250,27 @@ def snapshot_key(snapshot: DashboardSnapshot) -> str:
     return f"{snapshot.pk}-{snapshot.computed_at.timestamp()}"
 
 
-def snapshot_data(snapshot: DashboardSnapshot) -> SnapshotData:
-    """The snapshot's cells indexed by council and rolled up for the partnership, parsed once per process."""
-    loaded = _LOADED.get(snapshot_key(snapshot))
-    if loaded is not None:
-        return loaded
-    data = DashboardSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
-    by_la: dict[int, list] = {}
-    rolled: dict[tuple, list[int]] = {}
-    for cell in data.get("cells", []):
-        by_la.setdefault(cell[2], []).append(cell)
-        slot = rolled.setdefault((cell[0], cell[1], 0, cell[3], cell[4], cell[5]), [0, 0])
-        slot[0] += cell[6]
-        slot[1] += cell[7]
-    loaded = SnapshotData(by_la, [[*key, n, d_] for key, (n, d_) in rolled.items()], data.get("waits", []))
-    _LOADED.clear()  # keep only the newest snapshot in memory
-    _LOADED[snapshot_key(snapshot)] = loaded
-    return loaded
-
-
 def cells_for(snapshot: DashboardSnapshot, local_authority: int | None) -> list:
-    data = snapshot_data(snapshot)
-    return data.partnership if local_authority is None else data.by_la.get(local_authority, [])
+    """One council's cells, or the partnership roll-up: read from the database once per process and snapshot."""
+    la = PARTNERSHIP if local_authority is None else local_authority
+    key = (snapshot_key(snapshot), la)
+    cells = _LOADED.get(key)
+    if cells is None:
+        cells = [list(row) for row in DashboardCell.objects.filter(snapshot_id=snapshot.pk, local_authority=la)
+                 .values_list("metric", "month", "local_authority", "phase", "need", "setting_type",
+                              "numerator", "denominator")]
+        if len(_LOADED) >= _KEEP_LOADED:
+            _LOADED.clear()
+        _LOADED[key] = cells
+    return cells
+
+
+def waits_of(snapshot: DashboardSnapshot) -> list[dict]:
+    key = (snapshot_key(snapshot), -1)
+    if key not in _LOADED:
+        data = DashboardSnapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
+        _LOADED[key] = data.get("waits", [])
+    return _LOADED[key]
 
 
 # --- what the pages show ----------------------------------------------------------------------
@@ -355,6 +349,20 @@ def _summary(metric, figure_text, num, den, months, target, comparators, public,
     return text
 
 
+DEFAULT_MONTHS = 12
+
+
+def months_of(snapshot: DashboardSnapshot) -> list[str]:
+    """Every month the snapshot covers, oldest first."""
+    return d.months_between(_window(snapshot.as_of), snapshot.as_of)
+
+
+def default_filters(snapshot: DashboardSnapshot, *, local_authority: int | None) -> tuple[d.Filters, list[str]]:
+    """What a page shows before anyone filters: the last 12 months, every phase, need and setting."""
+    months = months_of(snapshot)[-DEFAULT_MONTHS:]
+    return d.Filters(months=frozenset(months), local_authority=local_authority), months
+
+
 def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = False,
             months: list[str] | None = None) -> list[Figure]:
     """Every metric's figure for the filters, with its monthly rows, comparators, trajectory and RAG."""
@@ -405,7 +413,7 @@ class WaitRow:
 
 def wait_rows(snapshot: DashboardSnapshot, *, local_authority: int | None, public: bool = False) -> list[WaitRow]:
     out = []
-    for w in snapshot_data(snapshot).waits:
+    for w in waits_of(snapshot):
         if local_authority is not None and w["la"] != local_authority:
             continue
         small = public and d.is_small(w["waiting"], SUPPRESS_BELOW)

@@ -6,7 +6,7 @@ version they started from: a stale version is refused with a clear message and n
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,8 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change, snapshot as audit_snapshot
 
 from . import definitions as d
-from .models import (Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory)
+from .models import (Action, Comparator, DashboardCell, DashboardChart, DashboardSnapshot, Disagreement,
+                     ImprovementArea, Trajectory)
 
 STALE = "Someone else changed this while you were editing. Their change is shown: check it and make yours again."
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
@@ -26,19 +27,56 @@ DISAGREEMENT_FIELDS = ["mediation_requested_on", "mediation_held_on", "mediation
 ACTION_FIELDS = ["area", "title", "owner", "quarter", "status", "evidence", "metrics"]
 
 
-def refresh_snapshot(*, as_of: date | None = None) -> DashboardSnapshot:
-    """Compute every cell from the case data now and store it; older snapshots beyond the last 30 are removed."""
-    from .selectors import compute_cells, compute_waits
+KEEP_SNAPSHOTS = 3
+
+
+def refresh_snapshot(*, as_of: date | None = None, prerender: bool = True) -> DashboardSnapshot:
+    """Compute every cell from the case data now and store it, each council's and the partnership roll-up;
+    then draw the default charts so the first visitor does not wait for them. Keeps the last few snapshots."""
+    from .selectors import PARTNERSHIP, compute_cells, compute_waits
 
     as_of = as_of or timezone.localdate()
     started = time.perf_counter()
-    data = {"cells": compute_cells(as_of=as_of), "waits": compute_waits(as_of=as_of)}
-    seconds = time.perf_counter() - started
+    cells = compute_cells(as_of=as_of)
+    rolled: dict[tuple, list[int]] = {}
+    for cell in cells:
+        slot = rolled.setdefault((cell[0], cell[1], PARTNERSHIP, cell[3], cell[4], cell[5]), [0, 0])
+        slot[0] += cell[6]
+        slot[1] += cell[7]
+    waits = compute_waits(as_of=as_of)
     with transaction.atomic():
-        snap = DashboardSnapshot.objects.create(as_of=as_of, computed_at=timezone.now(), seconds=seconds, data=data)
-        keep = DashboardSnapshot.objects.order_by("-computed_at", "-id").values_list("pk", flat=True)[:30]
-        DashboardSnapshot.objects.exclude(pk__in=list(keep)).delete()
+        snap = DashboardSnapshot.objects.create(as_of=as_of, computed_at=timezone.now(), data={"waits": waits})
+        rows = [*cells, *([*key, n, den] for key, (n, den) in rolled.items())]
+        DashboardCell.objects.bulk_create(
+            (DashboardCell(snapshot=snap, metric=m, month=mo, local_authority=la, phase=ph, need=ne, setting_type=st,
+                           numerator=n, denominator=den) for m, mo, la, ph, ne, st, n, den in rows), batch_size=5000)
+        snap.seconds = time.perf_counter() - started
+        snap.save(update_fields=["seconds"])
+        keep = list(DashboardSnapshot.objects.order_by("-computed_at", "-id").values_list("pk", flat=True)[:KEEP_SNAPSHOTS])
+        DashboardCell.objects.exclude(snapshot_id__in=keep).delete()
+        DashboardSnapshot.objects.exclude(pk__in=keep).delete()
+    if prerender:
+        prerender_charts(snapshot=snap)
     return snap
+
+
+def prerender_charts(*, snapshot: DashboardSnapshot) -> int:
+    """Draw and store the charts of each council's default dashboard, the partnership's and the public view."""
+    from . import charts
+    from .selectors import cells_for, default_filters, figures
+
+    DashboardChart.objects.filter(created_at__lt=timezone.now() - timedelta(days=3)).delete()
+    councils = sorted({c for c in DashboardCell.objects.filter(snapshot=snapshot).exclude(local_authority=0)
+                       .values_list("local_authority", flat=True).distinct()})
+    drawn = 0
+    for la, public in [(None, True), (None, False), *((la, False) for la in councils)]:
+        if not cells_for(snapshot, la):
+            continue
+        filters, months = default_filters(snapshot, local_authority=la)
+        for fig in figures(snapshot, filters, months=months, public=public):
+            charts.stored_svg(fig, public=public)
+            drawn += 1
+    return drawn
 
 
 def _metric(key: str) -> d.Metric:

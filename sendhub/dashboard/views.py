@@ -23,11 +23,8 @@ from . import charts, definitions as d, selectors, services
 from .forms import ActionForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
 from .models import Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory
 
-PUBLIC_MONTHS = 12
-
-
 def _months(snapshot: DashboardSnapshot) -> list[str]:
-    return d.months_between(selectors._window(snapshot.as_of), snapshot.as_of)
+    return selectors.months_of(snapshot)
 
 
 def _with_charts(figs, *, public: bool):
@@ -120,8 +117,7 @@ def export(request, fmt: str):
 
 def _public_data():
     snapshot = selectors.current_snapshot()
-    months = _months(snapshot)[-PUBLIC_MONTHS:]
-    filters = d.Filters(months=frozenset(months))
+    filters, months = selectors.default_filters(snapshot, local_authority=None)
     return snapshot, filters, selectors.figures(snapshot, filters, public=True, months=months)
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_public_view_passes_axe_and_hides_small_numbers(constructed, live_server, page, check_accessibility):
-    services.refresh_snapshot(as_of=AS_OF)
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="see how our SEND services are doing").click()
     assert page.get_by_role("heading", level=1).inner_text() == "How our SEND services are doing"
@@ -31,7 +31,7 @@ def test_public_view_passes_axe_and_hides_small_numbers(constructed, live_server
 
 
 def test_leader_dashboard_and_big_plan_pass_axe(constructed, live_server, page, check_accessibility):
-    services.refresh_snapshot(as_of=AS_OF)
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
     client = signed_in_client(constructed.area.users["leader"])
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])

@@ -18,13 +18,14 @@ from .conftest import AS_OF, EXPECTED, EXPECTED_LA
 pytestmark = pytest.mark.django_db
 
 
-def totals(snapshot, **filters):
-    agg = d.aggregate(snapshot.data["cells"], d.Filters(**filters))
+def totals(snapshot, local_authority=None, **filters):
+    cells = selectors.cells_for(snapshot, local_authority)
+    agg = d.aggregate(cells, d.Filters(local_authority=local_authority, **filters))
     return {key: d.total(agg.get(key, {})) for key in d.BY_KEY}
 
 
 def test_every_metric_equals_the_hand_computed_value(constructed):
-    snap = services.refresh_snapshot(as_of=AS_OF)
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
     got = totals(snap)
     for key, expected in EXPECTED.items():
         assert got[key] == expected, key
@@ -33,7 +34,7 @@ def test_every_metric_equals_the_hand_computed_value(constructed):
 
 
 def test_figures_by_local_authority_and_month(constructed):
-    snap = services.refresh_snapshot(as_of=AS_OF)
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
     got = totals(snap, local_authority=constructed.area.la.pk)
     for key, expected in EXPECTED_LA.items():
         assert got[key] == expected, key
@@ -50,7 +51,7 @@ def test_filters_by_phase_need_and_setting(constructed):
     area.other_school.phase, area.other_school.setting_type = "secondary", "special"
     area.other_school.save()
     Child.objects.filter(pk=area.other_child.pk).update(primary_need="SEMH")
-    snap = services.refresh_snapshot(as_of=AS_OF)
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
     assert totals(snap, phase="secondary")["final_plan_20w"] == (0, 2)  # A2 (sibling) and A3 (other_child)
     assert totals(snap, need="SEMH")["final_plan_20w"] == (0, 1)
     assert totals(snap, setting_type="special")["final_plan_20w"] == (0, 2)
@@ -58,7 +59,7 @@ def test_filters_by_phase_need_and_setting(constructed):
 
 
 def test_twenty_week_figure_equals_the_share_straight_from_the_clock(constructed):
-    snap = services.refresh_snapshot(as_of=AS_OF)
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
     met = issued = met_exc = issued_exc = 0
     for a in EHCNeedsAssessment.objects.all():
         for dl in clock.compute_deadlines(clock_case(a), AS_OF):
@@ -73,7 +74,7 @@ def test_twenty_week_figure_equals_the_share_straight_from_the_clock(constructed
 
 
 def test_review_figures_equal_the_review_timeliness_figures(constructed):
-    snap = services.refresh_snapshot(as_of=AS_OF)
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
     since = d.add_months(AS_OF, -23)
     rows = {row.key: row for row in timeliness(Child.objects.all(), since=since, until=AS_OF, as_of=AS_OF)}
     meetings = [rows["annual_review:transfer"], rows["annual_review:other"]]
@@ -94,7 +95,7 @@ def test_drill_down_lists_the_cases_behind_a_figure_only_from_the_visible_childr
 
 
 def test_snapshot_is_recomputed_when_more_than_a_day_old(constructed):
-    first = services.refresh_snapshot()
+    first = services.refresh_snapshot(prerender=False)
     assert selectors.current_snapshot() == first
     DashboardSnapshot.objects.filter(pk=first.pk).update(computed_at=timezone.now() - timedelta(days=1, minutes=1))
     second = selectors.current_snapshot()
@@ -104,7 +105,7 @@ def test_snapshot_is_recomputed_when_more_than_a_day_old(constructed):
 def test_snapshot_computed_when_there_is_none(db):
     assert DashboardSnapshot.objects.count() == 0
     snap = selectors.current_snapshot()
-    assert snap.data["cells"] == [] and DashboardSnapshot.objects.count() == 1
+    assert selectors.cells_for(snap, None) == [] and DashboardSnapshot.objects.count() == 1
 
 
 def test_refresh_command_and_task(constructed, capsys):
@@ -116,3 +117,36 @@ def test_refresh_command_and_task(constructed, capsys):
 
     pk = refresh_dashboard.call()
     assert DashboardSnapshot.objects.get(pk=pk).as_of == timezone.localdate()
+
+
+def test_partnership_roll_up_equals_the_sum_of_the_councils(constructed):
+    area = constructed.area
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
+    whole = totals(snap)
+    la, other = totals(snap, local_authority=area.la.pk), totals(snap, local_authority=area.other_la.pk)
+    for key in d.BY_KEY:
+        assert whole[key] == (la[key][0] + other[key][0], la[key][1] + other[key][1]), key
+
+
+def test_refresh_draws_the_default_charts_for_every_council_and_the_public(constructed, client_for, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from sendhub.dashboard.models import DashboardChart
+    from sendhub.dashboard import charts
+
+    services.refresh_snapshot(as_of=AS_OF)
+    drawn = DashboardChart.objects.count()
+    assert drawn >= 2 * len(d.METRICS)  # at least the public and the partnership views; councils share some
+    cache.clear()
+    calls = []
+    original = charts.render_svg
+    charts.render_svg = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        client_for(area_user := constructed.area.users["leader"]).get("/dashboard/")
+        from django.test import Client
+
+        Client().get("/dashboard/public/")
+    finally:
+        charts.render_svg = original
+    assert calls == []  # every default chart was already drawn
+    assert area_user.organisation_id == constructed.area.la.pk

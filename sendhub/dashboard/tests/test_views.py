@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def snapshot(constructed):
-    return services.refresh_snapshot(as_of=AS_OF)
+    return services.refresh_snapshot(as_of=AS_OF, prerender=False)
 
 
 @pytest.mark.parametrize("role", ["leader", "team_manager", "qa_officer", "caseworker"])
@@ -119,7 +119,7 @@ def test_public_view_shows_figures_once_counts_are_big_enough(area):
             for _ in range(5)]
     for a in met + late:
         event(a, "final_plan_issued", date(2026, 9, 10))  # due 21 September (met) or 20 July (late)
-    services.refresh_snapshot(as_of=AS_OF)
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
     html = Client().get("/dashboard/public/").content.decode()
     assert re.search(r'data-testid="value-final_plan_20w">([^<]+)<', html).group(1) == "54.5%"
 
@@ -131,7 +131,7 @@ def test_public_waiting_lists_suppress_short_lists(area):
         f.ReferralFactory(service=service, child=area.child, referred_on=date(2026, 6, 1))
     for i in range(12):
         f.ReferralFactory(service=big, child=area.child, referred_on=date(2026, 1, 5 + i))
-    services.refresh_snapshot(as_of=AS_OF)
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
     html = Client().get("/dashboard/public/").content.decode()
     table = html[html.index('data-testid="waits"'):]
     row = table[table.index("Wheelchair service"):table.index("</tr>", table.index("Wheelchair service"))]
@@ -217,7 +217,7 @@ def test_big_plan_rag_from_the_linked_metric_and_the_pdf(constructed, client_for
                                  quarter="2026-Q4", status="in_progress", evidence="", metrics=["refusals_to_assess"])
     unmeasured = services.save_action(actor=leader, area=area, title="Health advice template", owner="Designated clinical officer",
                                       quarter="2027-Q1", status="not_started", evidence="", metrics=[])
-    services.refresh_snapshot(as_of=AS_OF)
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
     client = client_for(leader)
     html = client.get("/dashboard/big-plan/").content.decode()
     assert "Green: on trajectory" in html and "Not measured" in html

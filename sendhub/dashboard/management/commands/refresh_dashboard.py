@@ -25,4 +25,4 @@ class Command(BaseCommand):
 
         snap = refresh_snapshot(as_of=day)
         self.stdout.write(f"Dashboard figures computed for {snap.as_of} in {snap.seconds:.1f} s "
-                          f"({len(snap.data['cells']):,} cells, {len(snap.data['waits'])} waiting lists)")
+                          f"({snap.cells.count():,} cells, {len(snap.data['waits'])} waiting lists); default charts drawn")
