@@ -45,7 +45,11 @@ def records(area):
                                           message="Please advise", requested_on=TODAY, requested_by=caseworker)
     entry = services.add_all_about_me(actor=area.users["parent"], child=child, answers={"likes": "Dinosaurs"},
                                       pictures=[(png(), "A green dinosaur")])
-    return {"assessment": assessment, "plan": plan, "version": version, "review": review, "letter": letter,
+    from sendhub.organisations.models import Team
+    from sendhub.reviews.services import refer_for_transition
+    team = Team.objects.create(organisation=area.users["social_worker"].organisation, name="Adult team")
+    transition = refer_for_transition(actor=caseworker, child=child, team=team, referred_on=TODAY)
+    return {"transition": transition, "assessment": assessment, "plan": plan, "version": version, "review": review, "letter": letter,
             "referral": referral, "picture": entry.pictures.get(), "advice": advice}
 
 
@@ -110,7 +114,8 @@ def test_messages_in_one_place_and_email_can_be_turned_off(area, client_for, rec
 
 NOT_CHILD_SCOPED = {
     # These take the id of something that is not a child's record, or are staff-only pages checked elsewhere.
-    "waits:list", "waits:new-referral", "waits:service-figures", "reviews:transition",
+    "waits:list", "waits:new-referral", "waits:service-figures",
+    "dashboard:drill-down", "dashboard:export", "dashboard:action-edit",  # a metric, a file format, a Big Plan action
 }
 
 
@@ -160,6 +165,8 @@ def urls_for(area, records) -> dict[str, str]:
         "waits:referral": reverse("waits:referral", args=[r["referral"].pk]),
         "waits:action": reverse("waits:action", args=[r["referral"].pk, "triage"]),
         "waits:family-referral": reverse("waits:family-referral", args=[child.pk, r["referral"].pk]),
+        "dashboard:disagreement": reverse("dashboard:disagreement", args=[r["assessment"].pk]),
+        "reviews:transition": reverse("reviews:transition", args=[r["transition"].pk]),
     }
 
 
