@@ -61,22 +61,22 @@ def refresh_snapshot(*, as_of: date | None = None, prerender: bool = True) -> Da
 
 
 def prerender_charts(*, snapshot: DashboardSnapshot) -> int:
-    """Draw and store the charts of each council's default dashboard, the partnership's and the public view."""
+    """Draw and store the charts of each council's default dashboard, the partnership's and the public view.
+    Returns how many charts were newly drawn (a chart already stored is not drawn again)."""
     from . import charts
     from .selectors import cells_for, default_filters, figures
 
     DashboardChart.objects.filter(created_at__lt=timezone.now() - timedelta(days=3)).delete()
     councils = sorted({c for c in DashboardCell.objects.filter(snapshot=snapshot).exclude(local_authority=0)
                        .values_list("local_authority", flat=True).distinct()})
-    drawn = 0
+    before = DashboardChart.objects.count()
     for la, public in [(None, True), (None, False), *((la, False) for la in councils)]:
         if not cells_for(snapshot, la):
             continue
         filters, months = default_filters(snapshot, local_authority=la)
         for fig in figures(snapshot, filters, months=months, public=public):
             charts.stored_svg(fig, public=public)
-            drawn += 1
-    return drawn
+    return DashboardChart.objects.count() - before
 
 
 def _metric(key: str) -> d.Metric:

@@ -1,6 +1,6 @@
 """Each figure against values worked out by hand on constructed data, and against the clock and the review figures."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
