@@ -3,7 +3,7 @@
 import rules
 
 from sendhub.accounts.models import Role
-from sendhub.people.rules import is_caseworker_for_child
+from sendhub.people.rules import is_caseworker_for_child, is_local_authority_caseworker
 
 AREA_FIGURE_ROLES = {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER, Role.QA_OFFICER, Role.CASEWORKER}
 DRILL_DOWN_ROLES = {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER}  # council staff; leaders never
@@ -41,3 +41,4 @@ rules.add_perm("dashboard.set_targets", sets_targets)
 rules.add_perm("dashboard.view_big_plan", sees_area_figures)
 rules.add_perm("dashboard.manage_big_plan", sets_targets)
 rules.add_perm("dashboard.record_disagreement", records_disagreements)
+rules.add_perm("dashboard.record_disagreements", is_local_authority_caseworker)  # the links; each record is checked above

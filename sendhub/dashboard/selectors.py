@@ -48,6 +48,7 @@ class Fact:
     in_numerator: bool
     case: str  # what was counted, for the drill-down: "Assessment requested 1 September 2026"
     outcome: str  # how it counted: "Met", "Late"…
+    assessment_id: int | None = None  # for a refusal: where mediation and appeal are recorded
 
 
 @dataclass(frozen=True)
@@ -98,15 +99,16 @@ def assessment_facts(children: QuerySet[Child], *, since: date, as_of: date) -> 
             month = d.month_key(refusals[0])
             label = f"Refused {refusals[0]:%-d %B %Y} (request {a.request_received_on:%-d %B %Y})"
             dis = getattr(a, "disagreement", None)
-            yield Fact("refusals_to_assess", month, a.child_id, True, label, "Refused")
+            yield Fact("refusals_to_assess", month, a.child_id, True, label, "Refused", a.pk)
             mediation = bool(dis and dis.mediation_requested_on)
             appealed = bool(dis and dis.appeal_lodged_on)
             yield Fact("refusals_mediation", month, a.child_id, mediation, label,
-                       "Mediation asked for" if mediation else "No mediation")
-            yield Fact("refusals_appealed", month, a.child_id, appealed, label, "Appealed" if appealed else "Not appealed")
+                       "Mediation asked for" if mediation else "No mediation", a.pk)
+            yield Fact("refusals_appealed", month, a.child_id, appealed, label,
+                       "Appealed" if appealed else "Not appealed", a.pk)
             if dis and dis.appeal_outcome:
                 yield Fact("appeals_for_family", month, a.child_id, dis.appeal_outcome in FOR_FAMILY, label,
-                           dis.get_appeal_outcome_display())
+                           dis.get_appeal_outcome_display(), a.pk)
 
 
 def review_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:

@@ -156,6 +156,7 @@ def drill_down(request, metric: str):
     return render(request, "dashboard/drill_down.html", {
         "metric": d.BY_KEY[metric], "cases": cases, "form": form, "snapshot": snapshot,
         "met": sum(1 for _, f in cases if f.in_numerator), "query": request.GET.urlencode(),
+        "can_record": rules.has_perm("dashboard.record_disagreements", request.user),
     })
 
 
