@@ -56,8 +56,10 @@ class ComparatorForm(GovukFormMixin, forms.Form):
     geography = forms.ChoiceField(label="Covers", choices=Geography.choices, initial=Geography.NATIONAL)
     area_name = forms.CharField(label="Area name", initial="England", max_length=100,
                                 help_text="England, or the region, for example Yorkshire and The Humber")
-    value = forms.DecimalField(label="Value", max_digits=7, decimal_places=1, help_text="A percentage for a share")
-    period = forms.CharField(label="Period the figure covers", max_length=60, help_text="For example, calendar year 2024")
+    value = forms.DecimalField(label="Value", max_digits=7, decimal_places=1, help_text="A percentage for a share",
+                               error_messages={"required": "Enter the value", "invalid": "Enter the value as a number"})
+    period = forms.CharField(label="Period the figure covers", max_length=60, help_text="For example, calendar year 2024",
+                             error_messages={"required": "Enter the period the figure covers"})
     source = forms.CharField(label="Source", max_length=300, required=False,
                              help_text="The publication and its publisher")
     source_url = forms.URLField(label="Link to the source", required=False)
@@ -69,7 +71,8 @@ class TargetForm(GovukFormMixin, forms.Form):
     metric = forms.ChoiceField(label="Figure", choices=METRIC_CHOICES)
     target_on = GovukDateField(subject="Date of the target", label="Date of the target")
     value = forms.DecimalField(label="Target value", max_digits=7, decimal_places=1,
-                               help_text="A percentage for a share, a number for a count per month")
+                               help_text="A percentage for a share, a number for a count per month",
+                               error_messages={"required": "Enter the target", "invalid": "Enter the target as a number"})
 
 
 
@@ -90,13 +93,23 @@ class DisagreementForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class AreaForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(label="Area for improvement", max_length=300,
+                            error_messages={"required": "Enter the area for improvement"})
+    description = forms.CharField(label="What must improve", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(label="Where it comes from", max_length=300, required=False,
+                             help_text="For example, the area SEND inspection report, June 2025")
+
+
 class ActionForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     area = forms.ModelChoiceField(label="Area for improvement", queryset=ImprovementArea.objects.all(),
                                   empty_label=None)
-    title = forms.CharField(label="Action", max_length=300)
-    owner = forms.CharField(label="Owner", max_length=200, help_text="A named role and organisation")
-    quarter = forms.CharField(label="Quarter due", max_length=7, help_text="For example, 2026-Q4")
+    title = forms.CharField(label="Action", max_length=300, error_messages={"required": "Enter what the action is"})
+    owner = forms.CharField(label="Owner", max_length=200, help_text="A named role and organisation",
+                            error_messages={"required": "Enter who owns the action"})
+    quarter = forms.CharField(label="Quarter due", max_length=7, help_text="For example, 2026-Q4",
+                              error_messages={"required": "Enter the quarter like 2026-Q4"})
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
     evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                help_text="What shows it is done or working")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboard/disagreements/<int:assessment_pk>/", views.disagreement, name="disagreement"),
     path("dashboard/big-plan/", views.big_plan, name="big-plan"),
     path("dashboard/big-plan/report.pdf", views.big_plan_report, name="big-plan-report"),
+    path("dashboard/big-plan/areas/new", views.area_new, name="area-new"),
     path("dashboard/big-plan/actions/new", views.action_edit, name="action-new"),
     path("dashboard/big-plan/actions/<int:pk>/", views.action_edit, name="action-edit"),
 ]

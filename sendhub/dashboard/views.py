@@ -20,7 +20,7 @@ from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
 
 from . import charts, definitions as d, selectors, services
-from .forms import ActionForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
+from .forms import ActionForm, AreaForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
 from .models import Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory
 
 def _months(snapshot: DashboardSnapshot) -> list[str]:
@@ -240,9 +240,24 @@ def big_plan(request):
     require_perm(request, "dashboard.view_big_plan")
     snapshot = selectors.current_snapshot()
     areas, filters = _big_plan(snapshot, selectors.scope_of(request.user))
+    months = [selectors.month_label(m) for m in sorted(filters.months)]
     return render(request, "dashboard/big_plan.html", {
-        "areas": areas, "snapshot": snapshot, "months": sorted(filters.months),
+        "areas": areas, "snapshot": snapshot, "months": months,
         "can_manage": rules.has_perm("dashboard.manage_big_plan", request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_new(request):
+    require_perm(request, "dashboard.manage_big_plan")
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_area(actor=request.user, request=request, **form.cleaned_data)
+            return redirect("dashboard:big-plan")
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    return render(request, "dashboard/area_form.html", {"form": form})
 
 
 @login_required
@@ -252,7 +267,8 @@ def big_plan_report(request):
     scope = selectors.scope_of(request.user)
     areas, filters = _big_plan(snapshot, scope)
     pdf = render_pdf("dashboard/big_plan_report.html", {
-        "areas": areas, "snapshot": snapshot, "scope": scope, "months": sorted(filters.months)})
+        "areas": areas, "snapshot": snapshot, "scope": scope,
+        "months": [selectors.month_label(m) for m in sorted(filters.months)]})
     record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=snapshot,
            summary="Downloaded the Big Plan progress report", path=request.path)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -263,3 +263,18 @@ def test_action_form_refuses_stale_edits_and_bad_quarters(constructed, client_fo
 def test_navigation_and_start_page_links(constructed, snapshot, client_for):
     assert "Partnership dashboard" in client_for(constructed.area.users["leader"]).get("/dashboard/").content.decode()
     assert "/dashboard/public/" in Client().get("/").content.decode()
+
+
+def test_leaders_add_an_area_then_an_action(constructed, client_for):
+    client = client_for(constructed.area.users["leader"])
+    assert "Add an action" not in client.get("/dashboard/big-plan/").content.decode()  # no area to put it in yet
+    bad = client.post("/dashboard/big-plan/areas/new", {"title": "", "source": "Inspection"})
+    assert "Enter the area for improvement" in bad.content.decode() and "Inspection" in bad.content.decode()
+    assert client.post("/dashboard/big-plan/areas/new", {"title": "Communication", "source": "Inspection"}).status_code == 302
+    area = ImprovementArea.objects.get()
+    assert area.title == "Communication" and AuditEvent.objects.filter(object_id=str(area.pk)).exists()
+    response = client.post("/dashboard/big-plan/actions/new", {
+        "version": "", "area": str(area.pk), "title": "Tell families about waits", "owner": "Local offer manager",
+        "quarter": "2027-Q1", "status": "not_started", "evidence": "", "metrics": []})
+    assert response.status_code == 302 and Action.objects.get().area == area
+    assert client_for(constructed.area.users["caseworker"]).get("/dashboard/big-plan/areas/new").status_code == 403
