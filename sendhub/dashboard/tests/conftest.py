@@ -34,7 +34,9 @@ EXPECTED = {
     "final_plan_20w_exc": (2, 3),  # A2 left out: late with an exception
     "decision_6w": (4, 6),  # A2 and A5 late
     "advice_6w_health": (1, 2),  # A1 met, A2 late
-    "advice_6w_social_care": (0, 0),
+    "advice_6w_social_care": (1, 1),  # A3 on time
+    "advice_6w_educational_psychology": (0, 1),  # A3 late
+    "advice_6w_education": (0, 0),  # none asked
     "reviews_on_time": (1, 3),  # R1 met, R2 late, R3 overdue
     "reviews_overdue": (1, 1),  # R3
     "phase_transfers_on_time": (0, 1),  # R3's transfer review not finished by 15 February 2026
@@ -70,6 +72,10 @@ def constructed(area) -> Constructed:
     event(a2, "exception", date(2026, 2, 1), exception_reason="absent_from_area", exception_to=date(2026, 3, 15))
     a3 = f.AssessmentFactory(child=area.other_child, request_received_on=date(2026, 2, 2))
     event(a3, "decision_to_assess", date(2026, 3, 2))
+    event(a3, "advice_requested", date(2026, 3, 3), source="social_care")
+    event(a3, "advice_received", date(2026, 4, 10), source="social_care")  # due 14 April: on time
+    event(a3, "advice_requested", date(2026, 3, 3), source="educational_psychology")
+    event(a3, "advice_received", date(2026, 5, 5), source="educational_psychology")  # late
     event(a3, "final_plan_issued", date(2026, 7, 20))
     a4 = f.AssessmentFactory(child=area.far_child, request_received_on=date(2026, 4, 1))
     event(a4, "decision_to_assess", date(2026, 5, 1))
