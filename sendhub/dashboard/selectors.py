@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sendhub.assessments.models import EHCNeedsAssessment
@@ -441,12 +441,13 @@ def drill_down(user, metric_key: str, filters: d.Filters, *, as_of: date) -> lis
     if filters.local_authority is not None:
         children = children.filter(local_authority_id=filters.local_authority)
     if filters.phase is not None:
-        children = children.filter(setting__phase=filters.phase) if filters.phase else children.filter(setting__phase__in=["", None])
+        children = children.filter(Q(setting__phase=filters.phase) if filters.phase
+                                   else Q(setting__isnull=True) | Q(setting__phase=""))
     if filters.need is not None:
         children = children.filter(primary_need=filters.need)
     if filters.setting_type is not None:
-        children = (children.filter(setting__setting_type=filters.setting_type) if filters.setting_type
-                    else children.filter(setting__setting_type__in=["", None]))
+        children = children.filter(Q(setting__setting_type=filters.setting_type) if filters.setting_type
+                                   else Q(setting__isnull=True) | Q(setting__setting_type=""))
     facts = [f for f in case_facts(children, as_of=as_of, metrics=[metric_key])
              if filters.months is None or f.month in filters.months]
     by_pk = Child.objects.in_bulk({f.child_id for f in facts})

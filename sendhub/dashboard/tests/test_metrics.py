@@ -91,6 +91,10 @@ def test_drill_down_lists_the_cases_behind_a_figure_only_from_the_visible_childr
     other = selectors.drill_down(area.users["other_caseworker"], "final_plan_20w", d.Filters(), as_of=AS_OF)
     assert [c.pk for c, _ in other] == [area.far_child.pk]
     assert selectors.drill_down(area.users["leader"], "final_plan_20w", d.Filters(), as_of=AS_OF) == []
+    no_setting = selectors.drill_down(area.users["other_caseworker"], "final_plan_20w", d.Filters(phase=""), as_of=AS_OF)
+    assert [c.pk for c, _ in no_setting] == [area.far_child.pk]  # far_child has no school
+    primary = selectors.drill_down(area.users["caseworker"], "final_plan_20w", d.Filters(phase="primary"), as_of=AS_OF)
+    assert len(primary) == 3  # the test schools are primary
 
 
 def test_snapshot_is_recomputed_when_more_than_a_day_old(constructed):
