@@ -34,7 +34,7 @@ def navigation(request):
         items.append(("Area figures", reverse("web:area-figures")))
         items.append(("Review figures", reverse("reviews:figures")))
         items.append(("Waiting list figures", reverse("waits:figures")))
-    if user.role in {Role.PARTNERSHIP_LEADER, Role.TEAM_MANAGER, Role.QA_OFFICER}:
+    if rules.has_perm("dashboard.view_dashboard", user):  # leaders, team managers, QA officers, caseworkers
         items.append(("Partnership dashboard", reverse("dashboard:index")))
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):

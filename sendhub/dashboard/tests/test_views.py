@@ -261,7 +261,10 @@ def test_action_form_refuses_stale_edits_and_bad_quarters(constructed, client_fo
 
 
 def test_navigation_and_start_page_links(constructed, snapshot, client_for):
-    assert "Partnership dashboard" in client_for(constructed.area.users["leader"]).get("/dashboard/").content.decode()
+    for role in ("leader", "team_manager", "qa_officer", "caseworker"):
+        assert "Partnership dashboard" in client_for(constructed.area.users[role]).get("/").content.decode(), role
+    for role in ("senco", "therapist", "parent"):
+        assert "Partnership dashboard" not in client_for(constructed.area.users[role]).get("/").content.decode(), role
     assert "/dashboard/public/" in Client().get("/").content.decode()
 
 
