@@ -197,7 +197,9 @@ def targets(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def disagreement(request, assessment_pk: int):
-    assessment = get_object_or_404(EHCNeedsAssessment.objects.select_related("child"), pk=assessment_pk)
+    from sendhub.clock.views import get_case_or_404
+
+    assessment = get_case_or_404(request, "assessment", assessment_pk)  # a child you may not see: 404, audited
     require_perm(request, "dashboard.record_disagreement", assessment)
     current = Disagreement.objects.filter(assessment=assessment).first()
     if request.method == "POST":
