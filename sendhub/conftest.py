@@ -8,6 +8,9 @@ from hypothesis import settings as hypothesis_settings
 
 from sendhub.accounts.models import Role
 from sendhub.testing import factories as f
+from sendhub.testing.browser import (  # noqa: F401 (fixtures and the hook marking browser tests)
+    browser, check_accessibility, page, pytest_collection_modifyitems, screenshot,
+)
 
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
 hypothesis_settings.register_profile("dev", deadline=None)

@@ -6,7 +6,6 @@ import pytest
 
 from sendhub.conftest import signed_in_client
 from sendhub.dashboard import services
-from sendhub.web.tests.conftest import browser, check_accessibility, page  # noqa: F401 (fixtures)
 
 from .conftest import AS_OF
 

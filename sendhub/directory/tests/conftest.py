@@ -9,10 +9,10 @@ from django.utils import timezone
 from sendhub.directory import services
 from sendhub.directory.models import DirectoryOrganisation, Service, ServiceLocation
 from sendhub.directory.taxonomy import term_id
-from sendhub.web.tests.conftest import browser, check_accessibility, page, screenshot  # noqa: F401 (browser fixtures)
 
 ROOT = Path(__file__).resolve().parents[3]
-ORUK = Path(__import__("os").environ.get("SENDHUB_ORUK_REFERENCE", ROOT.parent / "shared" / "reference" / "oruk"))
+# The Open Referral UK schemas, copied unchanged into reference/oruk (CC BY-SA 4.0, see its README and LICENSE).
+ORUK = Path(__import__("os").environ.get("SENDHUB_ORUK_REFERENCE", ROOT / "reference" / "oruk"))
 
 
 def content(**overrides) -> dict:

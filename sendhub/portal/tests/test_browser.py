@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from sendhub.accounts.models import Role, User
 from sendhub.demo.area import demo_email
-from sendhub.web.tests.conftest import browser, check_accessibility, page, screenshot  # noqa: F401 (fixtures)
 from sendhub.web.tests.test_personas import demo_area, sign_in  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

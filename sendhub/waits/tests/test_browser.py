@@ -6,7 +6,6 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from sendhub.accounts.models import Role
-from sendhub.web.tests.conftest import browser, check_accessibility, page  # noqa: F401 (fixtures)
 from sendhub.web.tests.test_personas import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,9 @@
-"""Browser tests: Playwright drives Debian's Chromium; axe-core checks every page at WCAG 2.2 AA."""
+"""Browser tests: Playwright drives Debian's Chromium; axe-core checks every page at WCAG 2.2 AA.
+
+The fixtures are registered once, in `sendhub/conftest.py`: one browser for the whole run. (A second
+session-scoped copy, imported into another module, would start a second Playwright inside the first
+one's event loop, which Playwright refuses.)
+"""
 
 import os
 import shutil
