@@ -100,6 +100,8 @@ class Service(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     terms = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services")
     last_checked = models.DateField(help_text="When the provider last confirmed the entry is right")
+    stale_reminded_on = models.DateField(null=True, blank=True,
+                                         help_text="When its owner was last told it has not been checked for 12 months")
     last_modified = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

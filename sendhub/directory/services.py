@@ -435,3 +435,50 @@ def import_services(*, actor, rows: list[dict], checked_on: date | None = None) 
     except IntegrityError as error:
         raise ValidationError(f"The feed clashes with entries already here, so nothing was loaded ({error})") from error
     return published
+
+
+STALE_REMINDER_EVERY = 30  # days between reminders while an entry stays unchecked
+
+
+def remind_stale_owners(*, today: date | None = None) -> int:
+    """Tell each partner which of its entries have not been checked for 12 months, again every 30 days
+    until they are; entries with no partner organisation go to the local offer team. Returns how many
+    people were told."""
+    from collections import defaultdict
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from sendhub.accounts.models import STAFF_ROLES, User
+    from sendhub.messaging.services import notify
+
+    from .models import STALE_AFTER, Service, ServiceStatus
+    from .rules import LOCAL_OFFER_TEAM_ROLES
+
+    today = today or timezone.localdate()
+    due = list(Service.objects.filter(status=ServiceStatus.ACTIVE, last_checked__lt=today - STALE_AFTER)
+               .filter(Q(stale_reminded_on__isnull=True)
+                       | Q(stale_reminded_on__lte=today - timedelta(days=STALE_REMINDER_EVERY)))
+               .select_related("organisation").order_by("name"))
+    by_partner: dict[int | None, list] = defaultdict(list)
+    for service in due:
+        by_partner[service.organisation.partner_id].append(service)
+    staff: dict[int, list] = defaultdict(list)
+    for user in User.objects.filter(organisation_id__in=[p for p in by_partner if p], role__in=STAFF_ROLES,
+                                    is_active=True):
+        staff[user.organisation_id].append(user)
+    team = list(User.objects.filter(role__in=LOCAL_OFFER_TEAM_ROLES, organisation__kind="local_authority",
+                                    is_active=True))
+    told = set()
+    with transaction.atomic():
+        for partner_id, services in by_partner.items():
+            people = staff.get(partner_id) or team
+            names = ", ".join(s.name for s in services[:10]) + (f" and {len(services) - 10} more" if len(services) > 10 else "")
+            notify(recipients=people, subject="Local offer entries to check",
+                   link="/local-offer/entries/",
+                   body=f"{len(services)} local offer entr{'y has' if len(services) == 1 else 'ies have'} not been "
+                        f"checked for 12 months: {names}. Families rely on them: open each, and confirm it is still "
+                        "right or change it.")
+            told.update(person.pk for person in people)
+        Service.objects.filter(pk__in=[s.pk for s in due]).update(stale_reminded_on=today)
+    return len(told)

@@ -7,8 +7,8 @@ from sendhub.clock.reminders import raise_reminders
 
 
 class Command(BaseCommand):
-    help = ("Daily job: raise reminders for statutory deadlines falling due soon and queue their emails "
-            "(run `sendhub db_worker` to send them).")
+    help = ("Daily job: raise reminders for statutory deadlines falling due soon, and tell owners about local "
+            "offer entries not checked for 12 months; queue their emails (run `sendhub db_worker` to send them).")
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="The day to run for (YYYY-MM-DD); today by default")
@@ -24,3 +24,8 @@ class Command(BaseCommand):
         ids = raise_reminders(as_of=day, within_days=days)  # each also goes to the outbox, email queued
         self.stdout.write(f"Raised {len(ids)} reminder{'s' if len(ids) != 1 else ''} for deadlines due by "
                           f"{day:%-d %B %Y} + {days} days; emails queued.")
+        from sendhub.directory.services import remind_stale_owners
+
+        told = remind_stale_owners(today=day)
+        self.stdout.write(f"Told {told} {'person' if told == 1 else 'people'} about local offer entries not checked "
+                          "for 12 months.")
