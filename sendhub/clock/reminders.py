@@ -3,7 +3,8 @@
 - the caseworker (an active caseworker involvement) for every open deadline of the case;
 - the professional whose advice is due (involvements whose role gives that kind of advice, and the
   SENCO for education advice);
-- the SENCO of the child's setting when the annual review report is due.
+- the SENCO of the child's setting when the annual review report is due, when the meeting needs a date
+  (six weeks before the review is due) and when the invitations must go (2 weeks before the meeting).
 """
 
 from datetime import date
@@ -83,7 +84,46 @@ def plan_reminders(*, as_of: date, within_days: int) -> list[Reminder]:
                     assessment=row.case if isinstance(row.case, EHCNeedsAssessment) else None,
                     review=None if isinstance(row.case, EHCNeedsAssessment) else row.case,
                 ))
+    reminders += _school_steps(rows, sencos, as_of=as_of, within_days=within_days)
     return reminders
+
+
+SCHEDULE_AHEAD_DAYS = 42  # ask the school for a meeting date six weeks before the review is due
+
+
+def _school_steps(rows, sencos: dict[int, list[User]], *, as_of: date, within_days: int) -> list[Reminder]:
+    """The SENCO's own steps before the meeting: set its date, then invite everyone 2 weeks ahead (reg 20(4))."""
+    from datetime import timedelta
+
+    from sendhub.reviews.models import ReviewInvitation
+
+    reviews = [row for row in rows if row.kind == "review" and row.child.setting_id in sencos
+               and not any(e.type == "review_meeting" for e in row.case.events.all())]
+    invited = set(ReviewInvitation.objects.filter(review_id__in=[r.case.pk for r in reviews])
+                  .values_list("review_id", "meeting_on"))
+    out = []
+    for row in reviews:
+        review = row.case
+        meeting = next((d for d in row.deadlines if d.deadline.key in {"annual_review", "early_years_review"}
+                        and d.is_open), None)
+        if review.meeting_on is None and meeting is not None and (meeting.deadline.due - as_of).days <= SCHEDULE_AHEAD_DAYS:
+            key, due = "school:schedule", meeting.deadline.due
+            message = (f"Set the date of {row.child.full_name}'s annual review meeting: it must be held by "
+                       f"{due:%-d %B %Y}, and the invitations must go 2 weeks before it.")
+        elif review.meeting_on is not None and (review.pk, review.meeting_on) not in invited:
+            due = review.meeting_on - timedelta(days=14)
+            if not 0 <= (due - as_of).days <= within_days:
+                continue
+            key = "school:invite"
+            message = (f"Send the invitations for {row.child.full_name}'s annual review meeting on "
+                       f"{review.meeting_on:%-d %B %Y} by {due:%-d %B %Y}, at least 2 weeks before (SEND Regs 2014 "
+                       "reg 20(4)).")
+        else:
+            continue
+        for senco in sencos[row.child.setting_id]:
+            out.append(Reminder(recipient=senco, child=row.child, deadline_key=key, due=due, message=message,
+                                review=review))
+    return out
 
 
 def raise_reminders(*, as_of: date, within_days: int) -> list[int]:
@@ -97,7 +137,9 @@ def raise_reminders(*, as_of: date, within_days: int) -> list[int]:
                if (r.recipient_id, r.assessment_id, r.review_id, r.deadline_key, r.due) not in existing]
         Reminder.objects.bulk_create(new, batch_size=1000)
         for reminder in new:
-            case = f"/assessments/{reminder.assessment_id}/" if reminder.assessment_id else f"/reviews/{reminder.review_id}/"
+            case = (f"/assessments/{reminder.assessment_id}/" if reminder.assessment_id else
+                    f"/reviews/{reminder.review_id}/annual-review/" if reminder.deadline_key.startswith("school:")
+                    else f"/reviews/{reminder.review_id}/")
             notify(recipients=[reminder.recipient], child=reminder.child, link=case,
                    subject=f"{'Overdue' if reminder.deadline_key.startswith('chase:') else 'Due'}: "
                            f"{reminder.due:%-d %B %Y}",

@@ -203,3 +203,21 @@ def test_weights_are_saved_whole_and_refuse_stale_edits(area):
         services.save_weights(actor=manager, local_authority=area.la, values=values | {"stale_after_days": 0},
                               expected_version=1)
     assert services.weights_for(area.la)[0].family_request == 80
+
+
+def test_the_daily_job_reminds_the_senco_to_set_the_date_then_to_invite(area, review):
+    from sendhub.clock.models import Reminder
+    from sendhub.clock.reminders import raise_reminders
+
+    senco = area.users["senco"]
+    raise_reminders(as_of=TODAY, within_days=10)  # the review is due in about 5 weeks and has no date
+    assert Reminder.objects.filter(recipient=senco, review=review, deadline_key="school:schedule").count() == 1
+    meeting = weekday(TODAY + timedelta(days=20))
+    services.schedule_meeting(actor=senco, review=review, meeting_on=meeting, expected_version=0)
+    raise_reminders(as_of=TODAY, within_days=10)
+    invite = Reminder.objects.get(recipient=senco, review=review, deadline_key="school:invite")
+    assert invite.due == meeting - timedelta(days=14) and "Send the invitations" in invite.message
+    assert Notification.objects.filter(recipient=senco, link=f"/reviews/{review.pk}/annual-review/").exists()
+    services.send_invitations(actor=senco, review=review)
+    raise_reminders(as_of=TODAY + timedelta(days=1), within_days=10)
+    assert Reminder.objects.filter(recipient=senco, review=review, deadline_key="school:invite").count() == 1
