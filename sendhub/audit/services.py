@@ -6,7 +6,9 @@ no audit row and a committed one always has one.
 """
 
 from collections.abc import Iterable, Mapping
+import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -25,6 +27,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
     return value
 
 

@@ -105,6 +105,7 @@ class HealthService(models.Model):
     if_worse = models.TextField(blank=True, help_text="Who to contact if things get worse while waiting")
     clinicians = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True,
                                      help_text="Whole-time equivalent clinicians seeing people from this list")
+    version = models.PositiveIntegerField(default=0, help_text="Raised on every change, to refuse stale edits")
 
     class Meta:
         ordering = ["provider__name", "name"]

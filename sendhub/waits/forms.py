@@ -122,3 +122,37 @@ class WhatIfForm(GovukFormMixin, forms.Form):
         if percent is not None and (percent == 0 or not Decimal(-75) <= percent <= Decimal(300)):
             self.add_error("percent", "Enter a change between -75 and 300 per cent, other than 0")
         return data
+
+
+class ServiceForm(_Versioned):
+    """A waiting list's details: what families read and what the forecasts use."""
+
+    kind = forms.ChoiceField(label="Kind of service", error_messages={"required": "Select the kind of service"})
+    name = forms.CharField(label="Name of the waiting list", max_length=200, required=False,
+                           help_text="A service, or one pathway of it, for example \u201cAutism assessment\u201d")
+    pathway = forms.CharField(label="Pathway (optional)", max_length=200, required=False,
+                              help_text="When a service runs several lists, for example Autism or ADHD")
+    standard_weeks = forms.IntegerField(label="National standard, in weeks (optional)", required=False,
+                                        min_value=1, max_value=520,
+                                        error_messages={"invalid": "Enter the standard as a whole number of weeks",
+                                                        "min_value": "The standard must be at least 1 week",
+                                                        "max_value": "The standard must be 520 weeks or less"},
+                                        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}))
+    standard = forms.CharField(label="The standard in words (optional)", max_length=300, required=False,
+                               help_text="For example, \u201c18 weeks from referral to treatment\u201d")
+    while_waiting = forms.CharField(label="What you offer families while they wait", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 5}),
+                                    help_text="Shown to every family on this list, with links they can use now")
+    if_worse = forms.CharField(label="Who to contact if things get worse while waiting", required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    clinicians = forms.DecimalField(label="Clinicians seeing people from this list (whole-time equivalent, optional)",
+                                    required=False, max_digits=6, decimal_places=1,
+                                    error_messages={"invalid": "Enter a number, like 3.5"},
+                                    widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4",
+                                                                    "step": "0.1"}))
+
+    def __init__(self, *args, **kwargs):
+        from sendhub.organisations.models import HealthServiceKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Select")] + list(HealthServiceKind.choices)

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sendhub.audit.models import AuditAction, AuditEvent
@@ -425,3 +426,54 @@ def _import_events(referrals: list[Referral], actor, filename: str, request) -> 
                                  changes={}, path=path))
     ReferralEvent.objects.bulk_create(events, batch_size=1000)
     AuditEvent.objects.bulk_create(audits, batch_size=1000)
+
+
+SERVICE_FIELDS = ["kind", "name", "pathway", "standard_weeks", "standard", "while_waiting", "if_worse", "clinicians"]
+
+
+def _check_service(values: dict) -> dict:
+    from sendhub.organisations.models import HealthServiceKind
+
+    errors = {}
+    if values.get("kind") not in HealthServiceKind.values:
+        errors["kind"] = "Select the kind of service"
+    if not (values.get("name") or "").strip():
+        errors["name"] = "Enter the name of the waiting list"
+    weeks = values.get("standard_weeks")
+    if weeks is not None and not 1 <= weeks <= 520:
+        errors["standard_weeks"] = "The standard must be between 1 and 520 weeks"
+    clinicians = values.get("clinicians")
+    if clinicians is not None and not 0 < clinicians <= 1000:
+        errors["clinicians"] = "Clinicians must be more than 0 and no more than 1,000"
+    if errors:
+        raise ValidationError(errors)
+    return {name: (values.get(name).strip() if isinstance(values.get(name), str) else values.get(name))
+            for name in SERVICE_FIELDS}
+
+
+def save_service(*, actor, provider: Organisation, service: HealthService | None, values: dict,
+                 expected_version: int | None = None, request=None) -> HealthService:
+    """Add a waiting list (a service or a pathway) for the provider, or change one: its national standard,
+    what it offers while families wait, who to contact if things get worse, and its clinicians."""
+    clean = _check_service(values)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                if service is None:
+                    service = HealthService.objects.create(provider=provider, **clean)
+                    action, before = AuditAction.CREATE, None
+                else:
+                    before = snapshot(service, SERVICE_FIELDS)
+                    updated = HealthService.objects.filter(pk=service.pk, provider=provider,
+                                                           version=expected_version).update(**clean, version=F("version") + 1)
+                    if not updated:
+                        raise ValidationError("Someone else changed this list's details after you opened it. Nothing "
+                                              "has been saved: your changes are shown so you can make them again.")
+                    service.refresh_from_db()
+                    action = AuditAction.UPDATE
+        except IntegrityError as error:
+            raise ValidationError({"name": "This provider already has a list of that kind with that name"}) from error
+        record_change(actor=actor, action=action, obj=service, before=before, after=snapshot(service, SERVICE_FIELDS),
+                      summary=f"{'Added' if action == AuditAction.CREATE else 'Changed'} the waiting list {service.name}",
+                      request=request)
+        return service

@@ -229,3 +229,28 @@ def service_figures(request, pk: int):
         "service": service, "figures": current, "form": form, "what_if": what_if,
         "rows": list(zip(current.forecast, (what_if or current).what_if_forecast, strict=False))})
 
+
+
+@login_required
+def service_details(request, pk: int | None = None):
+    """Add a waiting list, or change one's standard, help while waiting, contact and clinicians."""
+    from .forms import ServiceForm
+
+    require_perm(request, "waits.manage_lists")
+    provider = selectors.provider_of(request.user)
+    service = _service_or_404(request, pk) if pk else None
+    initial = {name: getattr(service, name) for name in services.SERVICE_FIELDS} | {"version": service.version} \
+        if service else {}
+    form = ServiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            saved = services.save_service(actor=request.user, provider=provider, service=service, values=data,
+                                          expected_version=version, request=request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name}: details saved")
+            return redirect("waits:list", pk=saved.pk)
+    return render(request, "waits/service_details.html", {"form": form, "service": service, "provider": provider})
