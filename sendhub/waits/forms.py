@@ -137,7 +137,8 @@ class ServiceForm(_Versioned):
                                         error_messages={"invalid": "Enter the standard as a whole number of weeks",
                                                         "min_value": "The standard must be at least 1 week",
                                                         "max_value": "The standard must be 520 weeks or less"},
-                                        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}))
+                                        widget=forms.TextInput(attrs={"class": "govuk-input--width-4",
+                                                                      "inputmode": "numeric", "spellcheck": "false"}))
     standard = forms.CharField(label="The standard in words (optional)", max_length=300, required=False,
                                help_text="For example, \u201c18 weeks from referral to treatment\u201d")
     while_waiting = forms.CharField(label="What you offer families while they wait", required=False,
@@ -148,8 +149,8 @@ class ServiceForm(_Versioned):
     clinicians = forms.DecimalField(label="Clinicians seeing people from this list (whole-time equivalent, optional)",
                                     required=False, max_digits=6, decimal_places=1,
                                     error_messages={"invalid": "Enter a number, like 3.5"},
-                                    widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4",
-                                                                    "step": "0.1"}))
+                                    widget=forms.TextInput(attrs={"class": "govuk-input--width-4",
+                                                                  "inputmode": "decimal", "spellcheck": "false"}))
 
     def __init__(self, *args, **kwargs):
         from sendhub.organisations.models import HealthServiceKind

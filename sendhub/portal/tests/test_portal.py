@@ -114,7 +114,7 @@ def test_messages_in_one_place_and_email_can_be_turned_off(area, client_for, rec
 
 NOT_CHILD_SCOPED = {
     # These take the id of something that is not a child's record, or are staff-only pages checked elsewhere.
-    "waits:list", "waits:new-referral", "waits:service-figures",
+    "waits:list", "waits:new-referral", "waits:service-figures", "waits:service-details",
     "dashboard:drill-down", "dashboard:export", "dashboard:action-edit",  # a metric, a file format, a Big Plan action
 }
 

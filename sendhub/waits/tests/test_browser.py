@@ -33,6 +33,13 @@ def test_family_clinician_and_leader_use_waiting_lists(page, live_server, check_
     page.get_by_role("link", name="Speech and language therapy", exact=True).click()
     expect(page.get_by_test_id("waiting-list")).to_contain_text("Urgent")
     check_accessibility(page, "one waiting list")
+    list_url = page.url
+    page.get_by_role("link", name="Change this list's standard, help while waiting and clinicians").click()
+    page.get_by_label("Clinicians seeing people from this list (whole-time equivalent, optional)").fill("many")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a number, like 3.5")
+    check_accessibility(page, "list details with an error")
+    page.goto(list_url)
     page.get_by_test_id("waiting-list").locator("a").first.click()
     check_accessibility(page, "referral")
     page.get_by_role("link", name="Triage").click()
