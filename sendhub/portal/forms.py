@@ -15,20 +15,11 @@ class AllAboutMeForm(GovukFormMixin, forms.Form):
         for n in range(3):
             self.fields[f"picture_{n}"] = forms.FileField(
                 label=f"Picture {n + 1} (optional)", required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}))
+                widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png", "class": "govuk-file-upload"}))
             self.fields[f"description_{n}"] = forms.CharField(
                 label=f"What picture {n + 1} shows", required=False, max_length=300,
                 help_text="For example, \u201cMy drawing of our dog, Biscuit\u201d. This is read out to people who cannot see it.")
-        # Fields added after the mixin ran: give them the design system's classes too.
-        for name in list(self.fields):
-            widget = self.fields[name].widget
-            if isinstance(widget, forms.Textarea):
-                widget.attrs["class"] = "govuk-textarea"
-            elif isinstance(widget, forms.ClearableFileInput):
-                widget.attrs["class"] = "govuk-file-upload"
-            elif isinstance(widget, forms.TextInput):
-                widget.attrs["class"] = "govuk-input"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+        self.style_fields()
 
     def prompt_fields(self):
         return [self[name] for name, _ in PROMPTS]

@@ -79,6 +79,7 @@ class ReportForm(GovukFormMixin, forms.Form):
                 del self.fields[name]
         if not adult_care:
             del self.fields["adult_care_likely"]
+        self.style_fields()
 
     def outcome_rows(self):
         return [(self[f"progress_{n}"], self[f"notes_{n}"]) for n in range(len(self.outcomes))]
@@ -169,7 +170,8 @@ class WeightsForm(GovukFormMixin, forms.Form):
                 help_text=priority.EXPLANATIONS[name],
                 error_messages={"required": "Enter a whole number", "invalid": "Enter a whole number",
                                 "min_value": "Enter 0 or more", "max_value": "Enter 10,000 or less"},
-                widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"}))
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}))
+        self.style_fields()
 
     def weight_fields(self):
         return [self[name] for name in priority.WEIGHT_NAMES]

@@ -77,11 +77,17 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Style every field; a form that adds fields after `__init__` calls this again (it is idempotent)."""
         for name, field in self.fields.items():
             widget = field.widget
             for widget_type, css in WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):
-                    widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+                    classes = widget.attrs.get("class", "").split()
+                    if css not in classes:
+                        widget.attrs["class"] = " ".join([*classes, css])
                     break
             if field.help_text and not isinstance(widget, DateInputsWidget):
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
