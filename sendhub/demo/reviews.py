@@ -13,7 +13,7 @@ from sendhub.reviews.models import (
     AnnualReview, EarlyReviewRequest, PlacementConcern, ReviewOutcome, ReviewReport, TransitionReferral,
     TransitionStatus, TransitionUpdate,
 )
-from sendhub.reviews.services import CARE_ACT_FROM_AGE, PFA_FROM_YEAR
+from sendhub.reviews.services import CARE_ACT_FROM_AGE, PFA_FROM_YEAR, outcomes_in
 
 BATCH = 1000
 PROGRESS = ["achieved", "on_track", "on_track", "some", "not_on_track"]
@@ -55,7 +55,7 @@ def add_review_details(la, staff: dict, *, seed: int, today: date) -> None:
                 review=review, attendees="Parent, class teacher, SENCO, caseworker",
                 child_views=rng.choice(CHILD_VIEWS), family_views=rng.choice(FAMILY_VIEWS),
                 outcomes=[{"outcome": line, "progress": rng.choice(PROGRESS), "notes": ""}
-                          for line in _outcomes(outcome_text.get(child.pk, ""))],
+                          for line in outcomes_in(outcome_text.get(child.pk, ""))],
                 recommended_changes="Section F: update the provision to match the outcomes agreed at the meeting.",
                 recommendation=ReviewOutcome.AMEND if any(e.type == "la_decision" for e in events.values())
                 else rng.choice([ReviewOutcome.MAINTAIN, ReviewOutcome.AMEND]),
@@ -107,6 +107,3 @@ def add_review_details(la, staff: dict, *, seed: int, today: date) -> None:
                                                      "the plan has not happened this term.")
             break
 
-
-def _outcomes(text: str) -> list[str]:
-    return [line.strip().lstrip("-*\u2022 ").strip() for line in (text or "").splitlines() if line.strip()]

@@ -192,14 +192,18 @@ def record_meeting(*, actor, review: AnnualReview, held_on: date | None, request
     return record_event(actor=actor, case=review, type="review_meeting", date=held_on, request=request)
 
 
+def outcomes_in(section_e: str) -> list[str]:
+    """The outcomes in a plan's section E: one per paragraph or bullet line."""
+    lines = [line.strip().lstrip("-*\u2022 ").strip() for line in (section_e or "").splitlines()]
+    return [line for line in lines if line]
+
+
 def plan_outcomes(review: AnnualReview) -> list[str]:
-    """The outcomes in section E of the plan as last issued: one per paragraph or bullet line."""
+    """The outcomes of the plan as last issued."""
     from sendhub.plans.services import latest_version
 
     version = latest_version(review.plan.child)
-    text = (version.sections.get("E", "") if version else "") or ""
-    lines = [line.strip().lstrip("-*\u2022 ").strip() for line in text.splitlines()]
-    return [line for line in lines if line]
+    return outcomes_in(version.sections.get("E", "") if version else "")
 
 
 def needs_pfa(review: AnnualReview, on: date | None = None) -> bool:
