@@ -422,18 +422,14 @@ def figures(request):
     months = int(months) if months in {"3", "6", "12", "24"} else 12
     since = add_months(today, -months) + timedelta(days=1)
     user = request.user
-    if user.role == Role.PARTNERSHIP_LEADER:  # area figures only; the leader never sees a record
-        children = Child.objects.filter(local_authority__in=_leader_areas(user))
+    if user.role == Role.PARTNERSHIP_LEADER:  # area figures only, for the dashboard's area; never a record
+        from sendhub.dashboard.selectors import scope_of
+
+        scope = scope_of(user)
+        children = Child.objects.filter(local_authority=scope) if scope else Child.objects.all()
     else:
         children = children_visible_to(user)
     rows = selectors.timeliness(children, since=since, until=today, as_of=today)
     return render(request, "reviews/figures.html", {"rows": rows, "columns": selectors.STATUS_COLUMNS,
                                                     "since": since, "until": today, "months": months})
 
-
-def _leader_areas(user):
-    from sendhub.organisations.models import Organisation
-
-    if user.organisation and user.organisation.kind == "local_authority":
-        return Organisation.objects.filter(pk=user.organisation_id)
-    return Organisation.objects.filter(kind="local_authority")
