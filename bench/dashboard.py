@@ -13,14 +13,14 @@ Then it does the same on a snapshot of national size (--areas councils). Prints 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _django import start_django  # noqa: E402
 
 
 def main() -> None:
@@ -32,15 +32,7 @@ def main() -> None:
                         help="Also time the pages on a snapshot whose cells are the borough's copied to this many "
                              "councils (the national demo has 153); 0 to skip")
     args = parser.parse_args()
-    if args.database:
-        os.environ["DATABASE_URL"] = args.database
-    elif "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
-    os.environ["DEBUG"] = "true"
-    import django
-
-    django.setup()
+    start_django(args.database)
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -54,7 +46,6 @@ def main() -> None:
     from sendhub.plans.models import EHCPlan
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     if not Child.objects.exists():
         started = time.perf_counter()
         call_command("demo", "--scale", args.scale, "--seed", "1", "--quiet")

@@ -11,13 +11,13 @@ template or JSON rendering; no network) and the number of SQL queries.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _django import start_django  # noqa: E402
 
 
 def main() -> None:
@@ -26,16 +26,7 @@ def main() -> None:
     parser.add_argument("--database", default="")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    if args.database:
-        os.environ["DATABASE_URL"] = args.database
-    elif "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
-    os.environ["DEBUG"] = "true"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_django(args.database)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -44,7 +35,6 @@ def main() -> None:
     from sendhub.directory.models import Service
     from sendhub.organisations.models import Organisation, OrganisationKind
 
-    call_command("migrate", verbosity=0)
     if Service.objects.count() < args.services:
         la = Organisation.objects.create(kind=OrganisationKind.LOCAL_AUTHORITY, name="Bench Council")
         for kind, name in [(OrganisationKind.HEALTH_PROVIDER, "Bench Community Health NHS Trust"),

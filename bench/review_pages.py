@@ -10,13 +10,13 @@ number of SQL queries. The pages add pagination and template rendering on top of
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _django import start_django  # noqa: E402
 
 
 def main() -> None:
@@ -24,15 +24,7 @@ def main() -> None:
     parser.add_argument("--scale", default="kirklees")
     parser.add_argument("--database", default="")
     args = parser.parse_args()
-    if args.database:
-        os.environ["DATABASE_URL"] = args.database
-    elif "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
-    os.environ["DEBUG"] = "true"
-    import django
-
-    django.setup()
+    start_django(args.database)
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.utils import timezone
@@ -44,7 +36,6 @@ def main() -> None:
     from sendhub.reviews import selectors
     from sendhub.reviews.priority import Weights
 
-    call_command("migrate", verbosity=0)
     if not Child.objects.exists():
         started = time.perf_counter()
         call_command("demo", "--scale", args.scale, "--seed", "1", "--quiet")
