@@ -80,10 +80,8 @@ def local_offer_link(child: Child, *, while_waiting: bool = False) -> str:
     return local_offer_url(child, while_waiting)
 
 
-def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
-    from sendhub.plans.models import PlanVersion
-    from sendhub.waits.selectors import placements
-
+def child_cases(child: Child, *, as_of: date | None = None) -> list[TrackerCase]:
+    """The child's assessments and review rounds with their deadlines: open ones first, newest first."""
     as_of = as_of or timezone.localdate()
     assessments, reviews = cases_of_child(child)
     cases = [TrackerCase("assessment", a, f"EHC needs assessment, asked for on {a.request_received_on:%-d %B %Y}",
@@ -94,6 +92,15 @@ def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
         r.closed_on is None, stage_of(r), deadline_rows(r, as_of),
         reverse("reviews:detail", kwargs={"pk": r.pk})) for r in reviews]
     cases.sort(key=lambda c: (not c.is_open, -c.case.pk))
+    return cases
+
+
+def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
+    from sendhub.plans.models import PlanVersion
+    from sendhub.waits.selectors import placements
+
+    as_of = as_of or timezone.localdate()
+    cases = child_cases(child, as_of=as_of)
     history: list[HistoryItem] = []
     for item in cases:
         for event in item.case.events.all():

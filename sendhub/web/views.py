@@ -12,27 +12,13 @@ from sendhub.audit.selectors import record_history
 from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
-from sendhub.clock.cases import deadline_rows, next_open
-from sendhub.clock.selectors import cases_of_child
 from sendhub.messaging.models import Notification
+from sendhub.portal.selectors import child_cases
 
 from . import figures
 from .child_access import get_child_or_404, require_perm
 from .child_forms import ChildForm, SharingConsentForm
 from .forms import apply_service_errors
-
-def child_cases(child) -> list[dict]:
-    """The child's assessments and review rounds, each with its deadlines, newest first."""
-    assessments, reviews = cases_of_child(child)
-    cases = [{"kind": "assessment", "case": a, "title": f"EHC needs assessment requested {a.request_received_on:%-d %B %Y}",
-              "open": a.outcome == "open", "rows": deadline_rows(a)} for a in assessments]
-    cases += [{"kind": "review", "case": r, "title": "Annual review" + (
-        f" after the meeting of {r.previous_review_meeting:%-d %B %Y}" if r.previous_review_meeting else " (first review)"),
-        "open": r.closed_on is None, "rows": deadline_rows(r)} for r in reviews]
-    for case in cases:
-        case["next"] = next_open(case["rows"])
-    return sorted(cases, key=lambda c: (not c["open"], -c["case"].pk))
-
 
 def home(request):
     if not request.user.is_authenticated:
@@ -77,7 +63,7 @@ def child_detail(request, pk: int):
         "can_ask_early_review": any(p.status == "active" for p in child.plans.all())
         and rules.has_perm("reviews.request_early_review", user, child),
         "can_refer_transition": child.age() >= 14 and rules.has_perm("reviews.refer_for_transition", user, child),
-        "cases": child_cases(child),
+        "cases": child_cases(child),  # the same list, worked out the same way, as the family's tracker
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
     }
