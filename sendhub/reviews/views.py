@@ -55,8 +55,8 @@ def review_detail(request, pk: int):
     can = {name: rules.has_perm(f"reviews.{name}", user, review) for name in (
         "run_review", "contribute", "decide", "answer_early_review", "raise_placement_concern",
         "refer_for_transition", "request_early_review")}
-    held = review.events.filter(type="review_meeting").exists()
-    decided = review.events.filter(type="la_decision").exists()
+    happened = {event.type for event in review.events.all()}  # prefetched with the case
+    held, decided = "review_meeting" in happened, "la_decision" in happened
     report = ReviewReport.objects.filter(review=review).first()
     report_sent = bool(report and report.sent_on)
     my_invitation = review.invitations.filter(recipient=user, meeting_on=review.meeting_on).first() \
