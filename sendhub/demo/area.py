@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from sendhub.accounts.models import Role, User
 from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment, Requester
@@ -112,6 +111,12 @@ class Scale:
 class DemoArea:
     def __init__(self, *, seed: int, today: date | None = None, progress: Callable[[int, int], None] | None = None):
         self.rng = random.Random(seed)
+        try:
+            from faker import Faker  # a demo-only dependency: production installs leave it out
+        except ImportError as error:
+            raise ImportError(
+                "The demo area needs the demo extra: pip install -r requirements/demo.txt"
+            ) from error
         fake = Faker("en_GB")
         fake.seed_instance(seed)
         self.today = today or timezone.localdate()
