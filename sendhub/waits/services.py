@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -74,12 +74,23 @@ def _must_be_waiting(referral: Referral) -> None:
         raise ValidationError(f"This referral is no longer waiting: it was removed on {referral.removed_on:%-d %B %Y}")
 
 
+# Guessing a date of birth for a known NHS number takes thousands of tries: after this many failed matches in
+# a day a clinician's adding by NHS number pauses (each failure is in the audit trail, marked FAILED_MATCH).
+MAX_FAILED_MATCHES = 10
+MATCH_PAUSE = timedelta(hours=24)
+FAILED_MATCH = "No child matched NHS number"
+PAUSED = (f"The NHS number and date of birth you entered have not matched a child {MAX_FAILED_MATCHES} times in the "
+          "last 24 hours, so adding referrals by NHS number is paused for you for 24 hours. Ask a colleague to add the "
+          "referral, or the council's SEND team to check the child's details.")
+
+
 def add_referral(*, actor, service: HealthService, nhs_number: str, date_of_birth: date | None, reference: str,
                  priority: str, referred_on: date, received_on: date | None = None, request=None) -> Referral:
     """Put a child on one of the provider's lists, found by NHS number and date of birth together.
 
     Every check comes first; a failed match says only `NO_MATCHING_CHILD` (never which part was wrong)
-    and is audited as a refusal, so repeated guessing shows in the audit trail.
+    and is audited as a refusal; after MAX_FAILED_MATCHES of them in 24 hours the person is paused
+    (the same answer whether or not their next pair would match), so guessing a date of birth is stopped.
     """
     from .selectors import NO_MATCHING_CHILD, children_for_referrals
 
@@ -98,11 +109,15 @@ def add_referral(*, actor, service: HealthService, nhs_number: str, date_of_birt
     _not_future(referred_on, "the date the clock started", "referred_on")
     received_on = received_on or referred_on
     _not_future(received_on, "the date the referral was received", "received_on")
+    failed = AuditEvent.objects.filter(actor=actor, action=AuditAction.DENIED, object_type="people.Child",
+                                       summary__startswith=FAILED_MATCH, at__gte=timezone.now() - MATCH_PAUSE)
+    if failed.count() >= MAX_FAILED_MATCHES:
+        raise ValidationError({"nhs_number": PAUSED})
     child = children_for_referrals(service.provider, [(nhs_number, date_of_birth)]).get((nhs_number, date_of_birth))
     if child is None:
         record(actor=actor, action=AuditAction.DENIED, channel=channel_of(request), object_type="people.Child",
-               summary=f"No child matched NHS number {nhs_number} with the date of birth given, adding a referral "
-                       f"to {service.name}", path=request.get_full_path() if request is not None else "")
+               summary=f"{FAILED_MATCH} {nhs_number} with the date of birth given, adding a referral to {service.name}",
+               path=request.get_full_path() if request is not None else "")
         raise ValidationError({"nhs_number": NO_MATCHING_CHILD})
     with transaction.atomic():
         if Referral.objects.filter(service=service, reference=reference).exists():

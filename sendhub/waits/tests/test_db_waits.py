@@ -291,6 +291,29 @@ def test_the_referral_form_is_not_an_nhs_number_to_name_oracle(waits_area, area,
     assert target.family_name in response.content.decode()
 
 
+def test_guessing_dates_of_birth_is_paused_after_ten_misses(waits_area, area, client_for):
+    from django.core.exceptions import ValidationError
+
+    from sendhub.waits.services import MAX_FAILED_MATCHES, PAUSED
+
+    target, therapist = area.other_child, area.users["therapist"]
+
+    def attempt(actor, born_on, reference):
+        return services.add_referral(actor=actor, service=waits_area["service"], nhs_number=target.nhs_number,
+                                     date_of_birth=born_on, reference=reference, priority="routine",
+                                     referred_on=waits_area["today"])
+
+    for n in range(MAX_FAILED_MATCHES):
+        with pytest.raises(ValidationError):
+            attempt(therapist, date(2010, 1, 1) + timedelta(days=n), f"G-{n}")
+    with pytest.raises(ValidationError) as paused:
+        attempt(therapist, target.date_of_birth, "G-right")  # even the right date: nothing to learn from the answer
+    assert paused.value.message_dict == {"nhs_number": [PAUSED]}
+    assert not Referral.objects.filter(reference__startswith="G-").exists()
+    colleague = f.UserFactory(role="health_professional", organisation=area.provider)
+    assert attempt(colleague, target.date_of_birth, "G-colleague").child == target  # the pause is per person
+
+
 def test_the_referral_service_refuses_a_half_match_too(waits_area, area):
     from django.core.exceptions import ValidationError
 
