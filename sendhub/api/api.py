@@ -19,7 +19,11 @@ from sendhub.people.models import Child
 from sendhub.people.selectors import children_visible_to, search_children
 from sendhub.web.child_access import get_child_or_404
 
-from .schemas import AuditOut, ChildIn, ChildOut, ChildPage, CaseOut, ChildUpdateIn, ErrorOut, InvolvementOut, MeOut, ReferralOut
+from .audiences import PRESENTERS, Audience, presenter_for
+from .schemas import (
+    AuditOut, CaseOut, ChildIn, ChildOut, ChildPage, ChildUpdateIn, CouncilChildOut, ErrorOut, InvolvementOut, MeOut,
+    ReferralOut,
+)
 
 PAGE_SIZE = 100
 
@@ -74,20 +78,6 @@ def _service_errors(error: ValidationError) -> dict:
     return {"detail": " ".join(error.messages), "errors": {"__all__": error.messages}}
 
 
-def _child_out(child: Child) -> dict:
-    return {
-        "id": child.pk, "given_name": child.given_name, "family_name": child.family_name,
-        "preferred_name": child.preferred_name, "date_of_birth": child.date_of_birth,
-        "nhs_number": child.nhs_number, "upn": child.upn, "year_group": child.year_group(),
-        "primary_need": child.primary_need, "secondary_need": child.secondary_need,
-        "local_authority": child.local_authority.name,
-        "setting_urn": child.setting.urn if child.setting else None,
-        "setting_name": child.setting.name if child.setting else None,
-        "child_in_need": child.child_in_need, "looked_after": child.looked_after,
-        "child_protection": child.child_protection, "version": child.version,
-    }
-
-
 def _details(payload: ChildIn, local_authority_id: int) -> people_services.ChildDetails:
     setting_id = None
     if payload.setting_urn is not None:
@@ -117,11 +107,12 @@ def list_children(request, q: str = "", page: int = Query(1, ge=1)):
     queryset = search_children(children_visible_to(request.user), q).select_related("local_authority", "setting")
     paginator = Paginator(queryset.order_by("family_name", "given_name", "pk"), PAGE_SIZE)
     current = paginator.get_page(page)
+    present = presenter_for(request.user)
     return Status(200, {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
-                 "items": [_child_out(child) for child in current.object_list]})
+                 "items": [present.child(child) for child in current.object_list]})
 
 
-@children_router.post("", response={201: ChildOut, 403: ErrorOut, **WITH_BODY}, summary="Record a child")
+@children_router.post("", response={201: CouncilChildOut, 403: ErrorOut, **WITH_BODY}, summary="Record a child")
 def create_child(request, payload: ChildIn):
     if not rules.has_perm("people.add_child", request.user):
         return Status(403, {"detail": "Only a local authority caseworker can record a child", "errors": {}})
@@ -130,17 +121,20 @@ def create_child(request, payload: ChildIn):
             actor=request.user, details=_details(payload, request.user.organisation_id), request=request)
     except ValidationError as error:
         return Status(422, _service_errors(error))
-    return Status(201, _child_out(child))
+    return Status(201, PRESENTERS[Audience.COUNCIL].child(child))  # only the council records a child
 
 
-@children_router.get("/{int:child_id}", response={200: ChildOut, 404: ErrorOut, **COMMON}, summary="One child")
+@children_router.get("/{int:child_id}", response={200: ChildOut, 404: ErrorOut, **COMMON}, summary="One child",
+                     description="Shaped for the caller (`audience`): a family gets what the family's page shows, a "
+                                 "professional what the staff page shows, the council the whole record it keeps.")
 def get_child(request, child_id: int):
-    return Status(200, _child_out(get_child_or_404(request, child_id, audit_summary="Read the child's record")))
+    child = get_child_or_404(request, child_id, audit_summary="Read the child's record")
+    return Status(200, presenter_for(request.user).child(child))
 
 
 @children_router.put(
     "/{int:child_id}",
-    response={200: ChildOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY},
+    response={200: CouncilChildOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY},
     summary="Change a child's details",
     description="Send the `version` you read; if someone changed the record since, you get 409 and nothing is saved.",
 )
@@ -156,19 +150,15 @@ def update_child(request, child_id: int, payload: ChildUpdateIn):
         return Status(409, {"detail": str(conflict), "errors": {}})
     except ValidationError as error:
         return Status(422, _service_errors(error))
-    return Status(200, _child_out(Child.objects.select_related("local_authority", "setting").get(pk=updated.pk)))
+    return Status(200, PRESENTERS[Audience.COUNCIL].child(  # only the council changes a child
+        Child.objects.select_related("local_authority", "setting").get(pk=updated.pk)))
 
 
 @children_router.get("/{int:child_id}/involvements", response={200: list[InvolvementOut], 404: ErrorOut, **COMMON},
                      summary="Professionals involved with a child")
 def child_involvements(request, child_id: int):
     child = get_child_or_404(request, child_id, audit_summary="Read who is involved")
-    return Status(200, [
-        {"id": i.pk, "role": i.role, "organisation": i.organisation.name,
-         "professional": i.professional.full_name if i.professional else None,
-         "team": i.team.name if i.team else None, "started_on": i.started_on, "ended_on": i.ended_on}
-        for i in child.involvements.all()
-    ])
+    return Status(200, presenter_for(request.user).involvements(child))
 
 
 @children_router.get("/{int:child_id}/referrals", response={200: list[ReferralOut], 404: ErrorOut, **COMMON},

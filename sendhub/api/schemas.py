@@ -42,24 +42,43 @@ class ChildUpdateIn(ChildIn):
     version: int
 
 
-class ChildOut(Schema):
+class FamilyChildOut(Schema):
+    """What a parent, carer or young person sees: the family's view of the child's page."""
+
+    audience: Literal["family"] = Field(description="Who this answer is shaped for: family, professional or council")
     id: int
     given_name: str
     family_name: str
-    preferred_name: str
     date_of_birth: date
     nhs_number: str | None
-    upn: str | None
     year_group: int
     primary_need: str
     secondary_need: str
-    local_authority: str
-    setting_urn: int | None
     setting_name: str | None
+
+
+class ProfessionalChildOut(FamilyChildOut):
+    """What a SENCO, health or social care professional sees: the staff view of the child's page."""
+
+    audience: Literal["professional"] = Field(description="Who this answer is shaped for: family, professional or council")
+    upn: str | None
+    local_authority: str
     child_in_need: bool
     looked_after: bool
     child_protection: bool
+
+
+class CouncilChildOut(ProfessionalChildOut):
+    """The record the council keeps and changes: everything `PUT` takes, and the `version` it needs."""
+
+    audience: Literal["council"] = Field(description="Who this answer is shaped for: family, professional or council")
+    preferred_name: str
+    setting_urn: int | None
     version: int
+
+
+# The caller's role decides which shape they get (sendhub.api.audiences.presenter_for); `audience` says which.
+ChildOut = Annotated[FamilyChildOut | ProfessionalChildOut | CouncilChildOut, Field(discriminator="audience")]
 
 
 class ChildPage(Schema):
@@ -76,7 +95,8 @@ class InvolvementOut(Schema):
     professional: str | None
     team: str | None
     started_on: date
-    ended_on: date | None
+    ended_on: date | None = Field(description="Only the council is given ended involvements; everyone else gets "
+                                              "those in force today, as on the child's page")
 
 
 class AuditOut(Schema):

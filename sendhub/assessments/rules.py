@@ -14,3 +14,14 @@ def may_request_for(user, child) -> bool:
 
 
 rules.add_perm("assessments.request_assessment", may_request_for)
+
+
+@rules.predicate
+def may_see_advice_request(user, advice) -> bool:
+    """Defined as the scoped queryset, so the object check and the advice lists can never disagree."""
+    from .selectors import advice_visible_to
+
+    return advice is not None and advice_visible_to(user).filter(pk=advice.pk).exists()
+
+
+rules.add_perm("assessments.view_advice_request", may_see_advice_request)

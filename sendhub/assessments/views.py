@@ -107,22 +107,26 @@ def ask_for_advice(request, pk: int):
 
 @login_required
 def advice_workspace(request):
-    from .selectors import advice_asked_of, with_deadlines
+    from .selectors import advice_visible_to, with_deadlines
 
-    asked = with_deadlines(advice_asked_of(request.user).order_by("given_on", "requested_on"))
+    asked = with_deadlines(advice_visible_to(request.user).order_by("given_on", "requested_on"))
     return render(request, "assessments/advice_workspace.html", {
         "waiting": [a for a in asked if a.given_on is None], "given": [a for a in asked if a.given_on]})
 
 
 @login_required
 def give_advice(request, pk: int):
-    from sendhub.audit.services import record_view
+    from sendhub.audit.services import record_denied, record_view
 
     from .forms import GiveAdviceForm
-    from .selectors import advice_asked_of, with_deadlines
+    from .models import AdviceRequest
+    from .selectors import advice_visible_to, with_deadlines
 
-    advice = next(iter(with_deadlines(advice_asked_of(request.user).filter(pk=pk))), None)
+    # Only a request asked of this person about a child they may see now (ADR 2): anything else is
+    # "not found", and the attempt is audited like every other refusal.
+    advice = next(iter(with_deadlines(advice_visible_to(request.user).filter(pk=pk))), None)
     if advice is None:
+        record_denied(request=request, object_type=AdviceRequest._meta.label, object_id=str(pk))
         raise Http404("No advice request found")
     record_view(request=request, child=advice.assessment.child, obj=advice, summary="Opened a request for advice")
     form = GiveAdviceForm(request.POST or None, request.FILES or None) if advice.given_on is None else None

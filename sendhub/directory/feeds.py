@@ -25,6 +25,7 @@ from .models import Service, Taxonomy, TaxonomyTerm
 from .selectors import with_details
 from .services import clean_content
 from .taxonomy import CATEGORY_NAMES, NEED_NAMES, term_id
+from .weblinks import web_address_problem
 
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -93,6 +94,9 @@ def row_from_oruk(item: dict, *, default_category: str, known_orgs: dict) -> tup
         organisation = known_orgs[org_id]
     else:
         problems["organization"] = f"Organisation {org_id} is not in the feed"
+    if org_id is not None and "organization" not in problems and web_address_problem(organisation.get("website")):
+        problems["organization"] = (f"The organisation's website is not a web address starting https:// or http:// "
+                                    f"({str(organisation['website'])[:60]})")
 
     categories, needs, extra_terms, terms, taxonomies = [], [], [], [], {}
     for attribute in item.get("attributes") or []:
@@ -120,6 +124,9 @@ def row_from_oruk(item: dict, *, default_category: str, known_orgs: dict) -> tup
                     tax = None
             if tax:
                 taxonomies[tax] = {"id": tax, "name": str(term.get("taxonomy") or "Imported taxonomy")[:200]}
+            if web_address_problem(term.get("term_uri")):
+                problems["attributes"] = f"Taxonomy term {tid}: its term_uri is not a web address starting https://"
+                continue
             terms.append({"id": str(tid), "name": str(term["name"])[:200], "description": str(term.get("description") or ""),
                           "taxonomy_id": tax, "term_uri": str(term.get("term_uri") or "")})
         extra_terms.append(str(tid))

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from sendhub.core.append_only import AppendOnlyModel
 
+from .weblinks import published_web_address, validate_web_address
+
 STALE_AFTER = timedelta(days=365)  # an entry not checked for 12 months is flagged to its owner
 
 
@@ -24,7 +26,7 @@ class Taxonomy(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    uri = models.URLField(blank=True)
+    uri = models.URLField(blank=True, validators=[validate_web_address])
     version = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -42,7 +44,7 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    term_uri = models.URLField(blank=True)
+    term_uri = models.URLField(blank=True, validators=[validate_web_address])
 
     class Meta:
         ordering = ["taxonomy__name", "name"]
@@ -61,7 +63,7 @@ class DirectoryOrganisation(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_address])
     partner = models.OneToOneField("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="directory_organisation")
 
@@ -94,7 +96,7 @@ class Service(models.Model):
     is_free = models.BooleanField(default=True)
     cost_description = models.TextField(blank=True)
     while_waiting = models.TextField(blank=True, help_text="What the service offers families while they wait")
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(blank=True, max_length=500, validators=[validate_web_address])
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
@@ -115,6 +117,11 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def web_address(self) -> str:
+        """The website to link to: blank unless it is an http(s) address (see weblinks)."""
+        return published_web_address(self.url)
 
     @property
     def is_stale(self) -> bool:

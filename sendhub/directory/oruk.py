@@ -9,6 +9,7 @@ they are stable from one request to the next.
 """
 
 import math
+import re
 import uuid
 from datetime import UTC, time
 from functools import wraps
@@ -19,6 +20,7 @@ from django.http import HttpResponse, JsonResponse
 from . import postcodes
 from .models import Schedule, Service, ServiceLocation, Taxonomy, TaxonomyTerm
 from .selectors import filter_services, with_details
+from .weblinks import published_web_address
 
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
@@ -39,7 +41,8 @@ def _drop_empty(data: dict) -> dict:
 
 def organisation_json(org) -> dict:
     return _drop_empty({"id": str(org.id), "name": org.name,
-                        "description": org.description or org.name, "email": org.email, "website": org.website}) | {
+                        "description": org.description or org.name, "email": org.email,
+                        "website": published_web_address(org.website)}) | {
         "description": org.description or org.name}
 
 
@@ -48,12 +51,12 @@ def term_json(term: TaxonomyTerm) -> dict:
                         "parent_id": str(term.parent_id) if term.parent_id else None,
                         "taxonomy": term.taxonomy.name if term.taxonomy_id else None,
                         "taxonomy_id": str(term.taxonomy_id) if term.taxonomy_id else None,
-                        "term_uri": term.term_uri, "term": term.code or term.name}) | {
+                        "term_uri": published_web_address(term.term_uri), "term": term.code or term.name}) | {
         "description": term.description or term.name}
 
 
 def taxonomy_json(taxonomy: Taxonomy) -> dict:
-    return _drop_empty({"id": str(taxonomy.id), "name": taxonomy.name, "uri": taxonomy.uri,
+    return _drop_empty({"id": str(taxonomy.id), "name": taxonomy.name, "uri": published_web_address(taxonomy.uri),
                         "version": taxonomy.version}) | {"description": taxonomy.description or taxonomy.name}
 
 
@@ -79,7 +82,7 @@ def service_summary_json(service: Service) -> dict:
     """The service as in a list (compiled/service_list.json)."""
     return _drop_empty({
         "id": str(service.id), "organization_id": str(service.organisation_id), "name": service.name,
-        "description": service.description, "url": service.url, "email": service.email, "status": service.status,
+        "description": service.description, "url": service.web_address, "email": service.email, "status": service.status,
         "fees": "" if service.is_free else service.cost_description,
         "minimum_age": service.minimum_age, "maximum_age": service.maximum_age,
         "assured_date": service.last_checked.isoformat(),
@@ -158,27 +161,49 @@ def cors(view):
     return wrapper
 
 
-def _int(request, name: str, default: int, low: int, high: int | None = None) -> int:
+# Every query parameter is bounded: a value out of range is a 400 with a sentence saying what is allowed,
+# never a 500 from a database that cannot hold it (page=99999999999999999999) or a float it cannot compare
+# (minimum_age=1e309). sendhub/directory/tests/test_oruk_parameters.py sends Hypothesis-made values.
+MAX_PAGE = 100_000
+MAX_AGE = 120
+MAX_PROXIMITY_METRES = 1_000_000  # 1,000 km: further than any local offer reaches
+MAX_TEXT = {"search": 200, "postcode": 10, "day": 9}
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,15}")
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?")
+
+
+def _text(request, name: str) -> str:
+    raw = request.GET.get(name, "")
+    if len(raw) > MAX_TEXT[name]:
+        raise BadRequest(f"{name} must be {MAX_TEXT[name]} characters or fewer")
+    if "\x00" in raw:
+        raise BadRequest(f"{name} must not contain control characters")
+    return raw.strip()
+
+
+def _int(request, name: str, default: int | None, low: int, high: int) -> int | None:
     raw = request.GET.get(name, "")
     if raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
-    if value < low or (high is not None and value > high):
-        raise BadRequest(f"{name} must be from {low}" + (f" to {high}" if high else " upwards"))
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}")
     return value
 
 
-def _number(request, name: str) -> float | None:
+def _number(request, name: str, low: float, high: float) -> float | None:
     raw = request.GET.get(name, "")
     if raw == "":
         return None
     try:
-        return float(raw)
+        value = float(raw) if len(raw) <= 20 else math.nan
     except ValueError:
-        raise BadRequest(f"{name} must be a number") from None
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise BadRequest(f"{name} must be a number from {low:g} to {high:g}")
+    return value
 
 
 def _uuid_param(request, name: str) -> uuid.UUID | None:
@@ -186,7 +211,7 @@ def _uuid_param(request, name: str) -> uuid.UUID | None:
     if raw == "":
         return None
     try:
-        return uuid.UUID(raw)
+        return uuid.UUID(raw) if len(raw) <= 45 else uuid.UUID("not a uuid")
     except ValueError:
         raise BadRequest(f"{name} must be an id (a UUID)") from None
 
@@ -195,15 +220,18 @@ def _time_param(request, name: str) -> time | None:
     raw = request.GET.get(name, "")
     if raw == "":
         return None
-    try:
-        return time.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a time like 09:30") from None
+    if not CLOCK_TIME.fullmatch(raw):
+        raise BadRequest(f"{name} must be a time like 09:30")
+    return time.fromisoformat(raw)
+
+
+def _paging(request) -> tuple[int, int]:
+    return (_int(request, "page", 1, 1, MAX_PAGE),
+            _int(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
 
 
 def page_of(request, items, to_json, total: int | None = None) -> JsonResponse:
-    page = _int(request, "page", 1, 1)
-    per_page = _int(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page, per_page = _paging(request)
     if total is None:
         total = items.count()
     pages = max(1, math.ceil(total / per_page))
@@ -216,7 +244,7 @@ def page_of(request, items, to_json, total: int | None = None) -> JsonResponse:
 
 def filtered_services(request):
     """The /services filters, shared with /service_at_locations."""
-    queryset = filter_services(Service.objects.all(), keyword=request.GET.get("search", ""))
+    queryset = filter_services(Service.objects.all(), keyword=_text(request, "search"))
     term = _uuid_param(request, "taxonomy_term_id")
     if term:
         queryset = queryset.filter(Exists(Service.terms.through.objects.filter(service_id=OuterRef("pk"), taxonomyterm_id=term)))
@@ -224,14 +252,14 @@ def filtered_services(request):
     if taxonomy:
         queryset = queryset.filter(Exists(Service.terms.through.objects.filter(
             service_id=OuterRef("pk"), taxonomyterm__taxonomy_id=taxonomy)))
-    minimum = _number(request, "minimum_age")
+    minimum = _int(request, "minimum_age", None, 0, MAX_AGE)
     if minimum is not None:
         queryset = queryset.filter(minimum_age__gte=minimum)
-    maximum = _number(request, "maximum_age")
+    maximum = _int(request, "maximum_age", None, 0, MAX_AGE)
     if maximum is not None:
         queryset = queryset.filter(maximum_age__lte=maximum)
     schedules = Q()
-    day = request.GET.get("day", "").strip().upper()
+    day = _text(request, "day").upper()
     if day:
         names = {"MONDAY": "MO", "TUESDAY": "TU", "WEDNESDAY": "WE", "THURSDAY": "TH", "FRIDAY": "FR",
                  "SATURDAY": "SA", "SUNDAY": "SU"}
@@ -284,8 +312,8 @@ def service_at_locations(request):
     services_q = filtered_services(request)
     queryset = ServiceLocation.objects.filter(service__in=services_q.values("id")).select_related(
         "service__organisation").order_by("service__name", "service_id", "pk")
-    postcode = request.GET.get("postcode", "").strip()
-    proximity = _number(request, "proximity")
+    postcode = _text(request, "postcode")
+    proximity = _number(request, "proximity", 0, MAX_PROXIMITY_METRES)
     if proximity is not None and not postcode:
         raise BadRequest("proximity needs a postcode")
     if not postcode:
@@ -297,8 +325,7 @@ def service_at_locations(request):
     rows = list(queryset.filter(latitude__isnull=False, longitude__isnull=False).values_list("pk", "latitude", "longitude"))
     distance = {pk: postcodes.miles_between(place.latitude, place.longitude, lat, lon) * 1609.344 for pk, lat, lon in rows}
     ranked = sorted((pk for pk in distance if proximity is None or distance[pk] <= proximity), key=lambda pk: distance[pk])
-    page = _int(request, "page", 1, 1)
-    per_page = _int(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page, per_page = _paging(request)
     page_pks = ranked[(page - 1) * per_page: page * per_page]
     by_pk = {loc.pk: loc for loc in ServiceLocation.objects.filter(pk__in=page_pks).select_related("service__organisation")}
     ordered = [by_pk[pk] for pk in page_pks]

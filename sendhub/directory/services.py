@@ -11,7 +11,7 @@ import uuid
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +25,7 @@ from .models import (
     Schedule, Service, ServiceLocation, ServiceStatus, TaxonomyTerm,
 )
 from .taxonomy import CATEGORY_NAMES, NEED_NAMES, term_id
+from .weblinks import web_address_problem
 
 DAY_CODES = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
@@ -122,11 +123,8 @@ def clean_content(raw: dict, *, strict_places: bool = True) -> dict:
     if content["status"] not in ServiceStatus.values:
         errors["status"] = "Select whether the service is running"
     content["url"] = _text(raw, "url", 500)
-    if content["url"]:
-        try:
-            URLValidator(schemes=["http", "https"])(content["url"])
-        except ValidationError:
-            errors["url"] = "Enter a website address starting https://"
+    if web_address_problem(content["url"]):
+        errors["url"] = web_address_problem(content["url"])
     content["email"] = _text(raw, "email").lower()
     if content["email"]:
         try:

@@ -53,6 +53,8 @@ class NewReferralForm(GovukFormMixin, forms.Form):
     nhs_number = forms.CharField(label="Child's NHS number", max_length=20, required=False,
                                  help_text="10 digits, like 943 476 5919", widget=forms.TextInput(
                                      attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}))
+    date_of_birth = GovukDateField(label="Child's date of birth", subject="The child's date of birth", required=False,
+                                   help_text="For example, 27 3 2016. It must match the NHS number.")
     reference = forms.CharField(label="Referral reference", max_length=40, required=False,
                                 help_text="Your service's own reference for this referral")
     priority = forms.ChoiceField(label="Priority", choices=PRIORITY_CHOICES, widget=forms.RadioSelect,

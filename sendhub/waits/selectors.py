@@ -75,6 +75,30 @@ def referral_for_clinician(user, pk: int) -> Referral | None:
             .filter(pk=pk).first())
 
 
+# One answer for every way a match can fail (wrong NHS number, wrong date of birth, a child of another area):
+# it must not tell a guesser which part was right, and no name is shown until both match.
+NO_MATCHING_CHILD = "We could not find a child with that NHS number and date of birth"
+
+
+def children_for_referrals(provider: Organisation, pairs: Iterable[tuple[str, date]]) -> dict[tuple[str, date], "Child"]:
+    """The children a provider may put on its lists, found by NHS number AND date of birth together.
+
+    A referral is how a provider comes to hold a child's record, so it may name a child it cannot see
+    yet; but an NHS number alone is not enough (it would turn the form into an NHS number to name
+    lookup): both must match a child of the provider's area. The web form and the CSV import both
+    come here. Returns {(nhs_number, date_of_birth): child} for the pairs that match.
+    """
+    from sendhub.people.models import Child
+
+    wanted = {(nhs, born) for nhs, born in pairs if nhs and born}
+    if not wanted:
+        return {}
+    children = Child.objects.filter(nhs_number__in={nhs for nhs, _ in wanted})
+    if provider.local_authority_id:
+        children = children.filter(local_authority_id=provider.local_authority_id)
+    return {(c.nhs_number, c.date_of_birth): c for c in children if (c.nhs_number, c.date_of_birth) in wanted}
+
+
 def events_of(referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("recorded_by", "from_service", "to_service").order_by("date", "recorded_at", "id")
 

@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,10 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from sendhub.audit.models import AuditAction, AuditEvent
-from sendhub.audit.services import _label, channel_of, record_change, snapshot
+from sendhub.audit.services import _label, channel_of, record, record_change, snapshot
 from sendhub.core.identifiers import IdentifierError, normalise_nhs_number
 from sendhub.organisations.models import HealthService, Organisation
-from sendhub.people.models import Child
 
 from .models import EventKind, ListImport, Priority, Referral, ReferralEvent
 
@@ -75,23 +74,58 @@ def _must_be_waiting(referral: Referral) -> None:
         raise ValidationError(f"This referral is no longer waiting: it was removed on {referral.removed_on:%-d %B %Y}")
 
 
-@transaction.atomic
-def add_referral(*, actor, service: HealthService, child: Child, reference: str, priority: str, referred_on: date,
-                 received_on: date | None = None, request=None) -> Referral:
+# Guessing a date of birth for a known NHS number takes thousands of tries: after this many failed matches in
+# a day a clinician's adding by NHS number pauses (each failure is in the audit trail, marked FAILED_MATCH).
+MAX_FAILED_MATCHES = 10
+MATCH_PAUSE = timedelta(hours=24)
+FAILED_MATCH = "No child matched NHS number"
+PAUSED = (f"The NHS number and date of birth you entered have not matched a child {MAX_FAILED_MATCHES} times in the "
+          "last 24 hours, so adding referrals by NHS number is paused for you for 24 hours. Ask a colleague to add the "
+          "referral, or the council's SEND team to check the child's details.")
+
+
+def add_referral(*, actor, service: HealthService, nhs_number: str, date_of_birth: date | None, reference: str,
+                 priority: str, referred_on: date, received_on: date | None = None, request=None) -> Referral:
+    """Put a child on one of the provider's lists, found by NHS number and date of birth together.
+
+    Every check comes first; a failed match says only `NO_MATCHING_CHILD` (never which part was wrong)
+    and is audited as a refusal; after MAX_FAILED_MATCHES of them in 24 hours the person is paused
+    (the same answer whether or not their next pair would match), so guessing a date of birth is stopped.
+    """
+    from .selectors import NO_MATCHING_CHILD, children_for_referrals
+
     reference = (reference or "").strip()
+    errors = {}
+    if not nhs_number:
+        errors["nhs_number"] = "Enter the child's NHS number"
+    if date_of_birth is None:
+        errors["date_of_birth"] = "Enter the child's date of birth"
     if not reference:
-        raise ValidationError({"reference": "Enter the service's referral reference"})
+        errors["reference"] = "Enter the service's referral reference"
     if priority not in Priority.values:
-        raise ValidationError({"priority": "Select urgent or routine"})
+        errors["priority"] = "Select urgent or routine"
+    if errors:
+        raise ValidationError(errors)
     _not_future(referred_on, "the date the clock started", "referred_on")
     received_on = received_on or referred_on
     _not_future(received_on, "the date the referral was received", "received_on")
-    if Referral.objects.filter(service=service, reference=reference).exists():
-        raise ValidationError({"reference": f"{service.name} already has a referral {reference}"})
-    referral = Referral(child=child, service=service, reference=reference, priority=priority, referred_on=referred_on,
-                        received_on=received_on, version=0)
-    return _save(referral, actor=actor, before={}, kind=EventKind.RECEIVED, on=received_on, request=request,
-                 summary=f"Added referral {reference} to {service.name}")
+    failed = AuditEvent.objects.filter(actor=actor, action=AuditAction.DENIED, object_type="people.Child",
+                                       summary__startswith=FAILED_MATCH, at__gte=timezone.now() - MATCH_PAUSE)
+    if failed.count() >= MAX_FAILED_MATCHES:
+        raise ValidationError({"nhs_number": PAUSED})
+    child = children_for_referrals(service.provider, [(nhs_number, date_of_birth)]).get((nhs_number, date_of_birth))
+    if child is None:
+        record(actor=actor, action=AuditAction.DENIED, channel=channel_of(request), object_type="people.Child",
+               summary=f"{FAILED_MATCH} {nhs_number} with the date of birth given, adding a referral to {service.name}",
+               path=request.get_full_path() if request is not None else "")
+        raise ValidationError({"nhs_number": NO_MATCHING_CHILD})
+    with transaction.atomic():
+        if Referral.objects.filter(service=service, reference=reference).exists():
+            raise ValidationError({"reference": f"{service.name} already has a referral {reference}"})
+        referral = Referral(child=child, service=service, reference=reference, priority=priority,
+                            referred_on=referred_on, received_on=received_on, version=0)
+        return _save(referral, actor=actor, before={}, kind=EventKind.RECEIVED, on=received_on, request=request,
+                     summary=f"Added referral {reference} to {service.name}")
 
 
 @transaction.atomic
@@ -204,7 +238,8 @@ def transfer(*, actor, referral: Referral, version: int | None, to_service: Heal
 
 # --------------------------------------------------------------------------- importing a provider's list
 
-IMPORT_COLUMNS = ("referral_id", "service", "priority", "referred_on", "seen_on", "removed_on", "nhs_number")
+IMPORT_COLUMNS = ("referral_id", "service", "priority", "referred_on", "seen_on", "removed_on", "nhs_number",
+                  "date_of_birth")
 
 
 @dataclass
@@ -346,6 +381,7 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
             except IdentifierError as exc:
                 errors.append(RowError(line, "nhs_number", str(exc)))
                 nhs = None
+            born = _date(value["date_of_birth"], line, "date_of_birth", errors, required=True)
             if service is not None and reference:
                 key = (service.pk, reference)
                 if key in seen_refs:
@@ -353,7 +389,7 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
                 else:
                     seen_refs[key] = line
             if len(errors) == before:
-                parsed.append({"line": line, "reference": reference, "service": service, "nhs": nhs,
+                parsed.append({"line": line, "reference": reference, "service": service, "nhs": nhs, "born": born,
                                "priority": value["priority"].lower(), "referred_on": referred, "seen_on": seen,
                                "removed_on": removed,
                                "removal_reason": (value.get("removal_reason") or "")[:200]})
@@ -364,16 +400,14 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
         result.refused = "The file has no rows under the column names"
         raise ImportRefused(result)
 
-    children = Child.objects.filter(nhs_number__in={p["nhs"] for p in parsed})
-    if provider.local_authority_id:
-        children = children.filter(local_authority_id=provider.local_authority_id)
-    child_by_nhs = {c.nhs_number: c for c in children}
+    from .selectors import NO_MATCHING_CHILD, children_for_referrals
+
+    child_of = children_for_referrals(provider, [(p["nhs"], p["born"]) for p in parsed])
     existing = set(Referral.objects.filter(service__in=services, reference__in={p["reference"] for p in parsed})
                    .values_list("service_id", "reference"))
     for p in parsed:
-        if p["nhs"] not in child_by_nhs:
-            errors.append(RowError(p["line"], "nhs_number", "No child with this NHS number is recorded in the area: "
-                                                              "add the child first"))
+        if (p["nhs"], p["born"]) not in child_of:  # the same words whichever of the two is wrong
+            errors.append(RowError(p["line"], "nhs_number", NO_MATCHING_CHILD))
         if (p["service"].pk, p["reference"]) in existing:
             errors.append(RowError(p["line"], "referral_id", f"{p['reference']} is already on {p['service'].name}"))
     if errors:
@@ -385,7 +419,7 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
             ListImport.objects.create(provider=provider, sha256=digest, filename=filename[:200], rows=len(parsed),
                                       imported_by=actor)
             referrals = Referral.objects.bulk_create([
-                Referral(child=child_by_nhs[p["nhs"]], service=p["service"], reference=p["reference"],
+                Referral(child=child_of[(p["nhs"], p["born"])], service=p["service"], reference=p["reference"],
                          priority=p["priority"], referred_on=p["referred_on"], received_on=p["referred_on"],
                          seen_on=p["seen_on"], removed_on=p["removed_on"],
                          removal_reason=(p["removal_reason"] or "Removed before the list was imported")

@@ -12,7 +12,6 @@ from django.utils import timezone
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record, record_denied, record_view
 from sendhub.organisations.models import HealthService
-from sendhub.people.models import Child
 from sendhub.web.child_access import get_child_or_404, require_perm
 from sendhub.web.forms import apply_service_errors
 
@@ -138,25 +137,16 @@ def new_referral(request, pk: int):
     form = NewReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        provider = service.provider
-        children = Child.objects.filter(nhs_number=data["nhs_number"])
-        if provider.local_authority_id:
-            children = children.filter(local_authority_id=provider.local_authority_id)
-        child = children.first()
-        if child is None:
-            form.add_error("nhs_number", "No child with this NHS number is recorded in the area: check the number, "
-                                         "or ask the council's SEND team to add the child")
+        try:  # the child is found by NHS number and date of birth together, and named only once both match
+            referral = services.add_referral(
+                actor=request.user, service=service, nhs_number=data["nhs_number"],
+                date_of_birth=data["date_of_birth"], reference=data["reference"], priority=data["priority"],
+                referred_on=data["referred_on"], received_on=data["received_on"], request=request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
         else:
-            try:
-                referral = services.add_referral(
-                    actor=request.user, service=service, child=child, reference=data["reference"],
-                    priority=data["priority"], referred_on=data["referred_on"], received_on=data["received_on"],
-                    request=request)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Referral {referral.reference} added to {service.name}")
-                return redirect("waits:referral", pk=referral.pk)
+            messages.success(request, f"Referral {referral.reference} added to {service.name}")
+            return redirect("waits:referral", pk=referral.pk)
     return render(request, "waits/new_referral.html", {"service": service, "form": form})
 
 

@@ -95,3 +95,67 @@ def test_overdue_advice_is_chased_every_week(area, client_for, assessment):
     assert chasers.count() == 1  # once a week
     call_command("send_reminders", "--as-of", (TODAY + timedelta(days=7)).isoformat(), stdout=io.StringIO())
     assert chasers.count() == 2
+
+
+def test_advice_closes_with_access_to_the_child(area, client_for, assessment):
+    """Issue 15 finding 7: when the professional's involvement ends, the request, its evidence and their
+    own advice files are "not found" for them, and each attempt is audited like any other refusal."""
+    from sendhub.assessments.models import EvidenceDocument
+    from sendhub.audit.models import AuditAction, AuditEvent
+    from sendhub.people.models import Involvement
+    from sendhub.people.services import end_involvement
+
+    worker, caseworker = area.users["social_worker"], area.users["caseworker"]
+    ask(client_for(caseworker), assessment, worker)
+    advice = AdviceRequest.objects.get()
+    evidence = EvidenceDocument.objects.create(
+        assessment=assessment, file=SimpleUploadedFile("school-report.pdf", b"%PDF-1.7 evidence"),
+        original_name="school-report.pdf", content_type="application/pdf", size=17, uploaded_by=caseworker)
+    client = client_for(worker)
+    page_url = reverse("assessments:give-advice", kwargs={"pk": advice.pk})
+    assert client.post(page_url, {"needs": "Needs", "outcomes": "Outcomes", "provision": "Short breaks",
+                                  "attachments": [SimpleUploadedFile("report.pdf", b"%PDF-1.7 report")]}).status_code == 302
+    file_urls = [reverse("assessments:evidence", args=[assessment.pk, evidence.pk]),
+                 reverse("assessments:advice-file", args=[assessment.pk, AdviceAttachment.objects.get().pk])]
+    page = client.get(page_url)
+    assert page.status_code == 200 and "school-report.pdf" in page.text  # while involved: everything
+    assert all(client.get(url).status_code == 200 for url in file_urls)
+
+    involvement = Involvement.objects.get(child=assessment.child, professional=worker)
+    Involvement.objects.filter(pk=involvement.pk).update(started_on=TODAY - timedelta(days=30))
+    involvement.refresh_from_db()
+    end_involvement(actor=caseworker, involvement=involvement, ended_on=TODAY - timedelta(days=1), reason="Case closed")
+
+    denied = AuditEvent.objects.filter(actor=worker, action=AuditAction.DENIED)
+    before = denied.count()
+    response = client.get(page_url)
+    assert response.status_code == 404
+    assert assessment.child.family_name not in response.text and "school-report.pdf" not in response.text
+    assert denied.filter(object_type="assessments.AdviceRequest", object_id=str(advice.pk)).exists()
+    for url in file_urls:
+        assert client.get(url).status_code == 404, url
+    assert client.post(page_url, {"needs": "x", "provision": "y"}).status_code == 404
+    assert denied.count() == before + 4  # the page, two files and the POST: every refusal written down
+    workspace = client.get(reverse("assessments:advice"))
+    assert workspace.context["given"] == [] and workspace.context["waiting"] == []
+    assert assessment.child.family_name not in workspace.text
+
+
+def test_an_advice_request_is_readable_only_with_current_access_to_its_child(area, assessment):
+    """The rule (assessments.view_advice_request) is the scoped queryset, so it and the lists agree."""
+    import rules
+
+    from sendhub.assessments.selectors import advice_visible_to
+    from sendhub.assessments.services import request_advice
+    from sendhub.people.models import Involvement
+
+    worker = area.users["social_worker"]
+    advice = request_advice(actor=area.users["caseworker"], assessment=assessment, source="social_care",
+                            asked_of=worker, message="Advice please", requested_on=TODAY)
+    assert rules.has_perm("assessments.view_advice_request", worker, advice)
+    assert list(advice_visible_to(worker)) == [advice]
+    assert not rules.has_perm("assessments.view_advice_request", area.users["therapist"], advice)  # not asked
+    Involvement.objects.filter(child=assessment.child, professional=worker).update(
+        started_on=TODAY - timedelta(days=9), ended_on=TODAY - timedelta(days=1))
+    assert not rules.has_perm("assessments.view_advice_request", worker, advice)
+    assert list(advice_visible_to(worker)) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -228,26 +228,111 @@ def test_removal_needs_a_reason_and_events_are_append_only(waits_area, area):
                                    on=waits_area["today"])
 
 
-def test_add_a_referral_by_nhs_number(waits_area, area, client_for):
+def born(child) -> dict:
+    return {"date_of_birth-day": child.date_of_birth.day, "date_of_birth-month": child.date_of_birth.month,
+            "date_of_birth-year": child.date_of_birth.year}
+
+
+def test_add_a_referral_by_nhs_number_and_date_of_birth(waits_area, area, client_for):
     service = waits_area["service"]
     today = waits_area["today"]
     url = reverse("waits:new-referral", kwargs={"pk": service.pk})
     data = {"nhs_number": "943 476 5910", "reference": "NEW-1", "priority": "routine",
             "referred_on-day": today.day, "referred_on-month": today.month, "referred_on-year": today.year}
     client = client_for(area.users["therapist"])
-    response = client.post(url, data)
+    response = client.post(url, {**data, **born(area.other_child)})
     assert "NHS number is not valid" in response.content.decode()
     response = client.post(url, {**data, "nhs_number": area.other_child.nhs_number})
+    assert "Enter the child" in response.content.decode() and not Referral.objects.filter(reference="NEW-1").exists()
+    response = client.post(url, {**data, "nhs_number": area.other_child.nhs_number, **born(area.other_child)})
     assert response.status_code == 302
     referral = Referral.objects.get(reference="NEW-1")
     assert referral.child == area.other_child and referral.events.get().kind == "received"
+
+
+def test_the_referral_form_is_not_an_nhs_number_to_name_oracle(waits_area, area, client_for):
+    """Issue 15, finding 13: a clinician who knows only an NHS number learns nothing and writes nothing; a wrong
+    number, a wrong date of birth and a child of another area all get the same words, and each try is audited."""
+    from sendhub.waits.selectors import NO_MATCHING_CHILD
+
+    service = waits_area["service"]
+    today = waits_area["today"]
+    url = reverse("waits:new-referral", kwargs={"pk": service.pk})
+    base = {"reference": "ORACLE-1", "priority": "routine",
+            "referred_on-day": today.day, "referred_on-month": today.month, "referred_on-year": today.year}
+    target, far = area.other_child, area.far_child  # a child the clinician cannot see; a child of another council
+    wrong_day = target.date_of_birth - timedelta(days=1)
+    attempts = {
+        "right number, wrong date of birth": {"nhs_number": target.nhs_number, "date_of_birth-day": wrong_day.day,
+                                              "date_of_birth-month": wrong_day.month,
+                                              "date_of_birth-year": wrong_day.year},
+        "unknown number, real date of birth": {"nhs_number": "9434765919", **born(target)},
+        "another number's date of birth": {"nhs_number": target.nhs_number, **born(area.sibling)}
+        if area.sibling.date_of_birth != target.date_of_birth else {"nhs_number": "9434765919", **born(area.sibling)},
+        "a child of another council": {"nhs_number": far.nhs_number, **born(far)},
+    }
+    client = client_for(area.users["therapist"])
+    denied = AuditEvent.objects.filter(actor=area.users["therapist"], action="denied", object_type="people.Child")
+    bodies = []
+    for what, fields in attempts.items():
+        response = client.post(url, {**base, **fields})
+        body = response.content.decode()
+        assert response.status_code == 200, what
+        assert NO_MATCHING_CHILD in body, what
+        for child in (target, far, area.sibling):
+            assert child.given_name not in body and child.family_name not in body, what
+        bodies.append(response.context["form"].errors.as_data())
+    assert not Referral.objects.filter(reference="ORACLE-1").exists()
+    assert len({str(b) for b in bodies}) == 1  # word for word the same answer every time
+    assert denied.count() == len(attempts)
+    # with both right, the referral is added, and only then is the child named
+    response = client.post(url, {**base, "nhs_number": target.nhs_number, **born(target)}, follow=True)
+    assert Referral.objects.get(reference="ORACLE-1").child == target
+    assert target.family_name in response.content.decode()
+
+
+def test_guessing_dates_of_birth_is_paused_after_ten_misses(waits_area, area, client_for):
+    from django.core.exceptions import ValidationError
+
+    from sendhub.waits.services import MAX_FAILED_MATCHES, PAUSED
+
+    target, therapist = area.other_child, area.users["therapist"]
+
+    def attempt(actor, born_on, reference):
+        return services.add_referral(actor=actor, service=waits_area["service"], nhs_number=target.nhs_number,
+                                     date_of_birth=born_on, reference=reference, priority="routine",
+                                     referred_on=waits_area["today"])
+
+    for n in range(MAX_FAILED_MATCHES):
+        with pytest.raises(ValidationError):
+            attempt(therapist, date(2010, 1, 1) + timedelta(days=n), f"G-{n}")
+    with pytest.raises(ValidationError) as paused:
+        attempt(therapist, target.date_of_birth, "G-right")  # even the right date: nothing to learn from the answer
+    assert paused.value.message_dict == {"nhs_number": [PAUSED]}
+    assert not Referral.objects.filter(reference__startswith="G-").exists()
+    colleague = f.UserFactory(role="health_professional", organisation=area.provider)
+    assert attempt(colleague, target.date_of_birth, "G-colleague").child == target  # the pause is per person
+
+
+def test_the_referral_service_refuses_a_half_match_too(waits_area, area):
+    from django.core.exceptions import ValidationError
+
+    from sendhub.waits.selectors import NO_MATCHING_CHILD
+
+    for nhs, day in [(area.other_child.nhs_number, date(2001, 1, 1)), ("9434765919", area.other_child.date_of_birth)]:
+        with pytest.raises(ValidationError) as refused:
+            services.add_referral(actor=area.users["therapist"], service=waits_area["service"], nhs_number=nhs,
+                                  date_of_birth=day, reference="SVC-1", priority="routine",
+                                  referred_on=waits_area["today"])
+        assert refused.value.message_dict == {"nhs_number": [NO_MATCHING_CHILD]}
+    assert not Referral.objects.filter(reference="SVC-1").exists()
 
 
 # --------------------------------------------------------------------------- import
 
 
 def csv_of(*rows) -> bytes:
-    header = "referral_id,service,priority,referred_on,seen_on,removed_on,nhs_number\n"
+    header = "referral_id,service,priority,referred_on,seen_on,removed_on,nhs_number,date_of_birth\n"
     return (header + "".join(",".join(r) + "\n" for r in rows)).encode()
 
 
@@ -255,12 +340,12 @@ def test_import_loads_all_rows_or_nothing(waits_area, area):
     service = waits_area["service"]
     today = waits_area["today"]
     day = (today - timedelta(days=30)).isoformat()
-    good = csv_of(["IMP-1", "speech_language", "routine", day, "", "", area.child.nhs_number],
+    good = csv_of(["IMP-1", "speech_language", "routine", day, "", "", area.child.nhs_number, area.child.date_of_birth.isoformat()],
                   ["IMP-2", "Speech and language therapy", "urgent", day, today.isoformat(), "",
-                   area.sibling.nhs_number])
-    bad = csv_of(["IMP-1", "speech_language", "routine", day, "", "", area.child.nhs_number],
-                 ["IMP-2", "wheelchair", "soon", "2026-02-30", "", "", "9434765910"],
-                 ["IMP-1", "speech_language", "routine", day, "", "", area.far_child.nhs_number])
+                   area.sibling.nhs_number, area.sibling.date_of_birth.isoformat()])
+    bad = csv_of(["IMP-1", "speech_language", "routine", day, "", "", area.child.nhs_number, area.child.date_of_birth.isoformat()],
+                 ["IMP-2", "wheelchair", "soon", "2026-02-30", "", "", "9434765910", "2015-05-03"],
+                 ["IMP-1", "speech_language", "routine", day, "", "", area.far_child.nhs_number, area.far_child.date_of_birth.isoformat()])
     with pytest.raises(services.ImportRefused) as refused:
         services.import_list(actor=area.users["therapist"], provider=area.provider, content=bad, filename="bad.csv")
     problems = {(e.line, e.column) for e in refused.value.result.errors}
@@ -283,11 +368,32 @@ def test_import_loads_all_rows_or_nothing(waits_area, area):
     assert Referral.objects.filter(reference__startswith="IMP-").count() == 2
 
 
+def test_import_matches_nhs_number_and_date_of_birth_together(waits_area, area):
+    """The CSV import is the same path as the form: a row whose NHS number and date of birth do not both match a
+    child of the area is refused with the same words, and nothing is loaded."""
+    from sendhub.waits.selectors import NO_MATCHING_CHILD
+
+    day = (waits_area["today"] - timedelta(days=30)).isoformat()
+    target = area.other_child
+    content = csv_of(["M-1", "speech_language", "routine", day, "", "", target.nhs_number, "2001-01-01"],
+                     ["M-2", "speech_language", "routine", day, "", "", "9434765919", target.date_of_birth.isoformat()],
+                     ["M-3", "speech_language", "routine", day, "", "", area.far_child.nhs_number,
+                      area.far_child.date_of_birth.isoformat()],
+                     ["M-4", "speech_language", "routine", day, "", "", target.nhs_number, ""])
+    with pytest.raises(services.ImportRefused) as refused:
+        services.import_list(actor=area.users["therapist"], provider=area.provider, content=content, filename="m.csv")
+    errors = [(e.line, e.column, e.message) for e in refused.value.result.errors]
+    assert errors[:3] == [(line, "nhs_number", NO_MATCHING_CHILD) for line in (2, 3, 4)]
+    assert errors[3][:2] == (5, "date_of_birth")
+    assert not any(target.family_name in message for _, _, message in errors)
+    assert not Referral.objects.filter(reference__startswith="M-").exists()
+
+
 def test_import_page_reports_every_row(waits_area, area, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    content = csv_of(["X-1", "speech_language", "routine", "2026-01-05", "", "", "1234567890"],
-                     ["X-2", "speech_language", "routine", "2026-01-05", "2025-12-01", "", area.child.nhs_number])
+    content = csv_of(["X-1", "speech_language", "routine", "2026-01-05", "", "", "1234567890", "2015-05-03"],
+                     ["X-2", "speech_language", "routine", "2026-01-05", "2025-12-01", "", area.child.nhs_number, area.child.date_of_birth.isoformat()])
     response = client_for(area.users["therapist"]).post(
         reverse("waits:import"), {"file": SimpleUploadedFile("list.csv", content, content_type="text/csv")})
     page = response.content.decode()
