@@ -37,7 +37,12 @@ def _recipients(key: str, child: Child, involvements: list[Involvement], sencos:
     if key.startswith("advice:"):
         source = key.split(":", 1)[1]
         if asked.get(source):
-            people += asked[source]  # the people the advice was asked of
+            # The people the advice was asked of, while they can still see the child: a reminder names the
+            # child, so someone whose involvement has ended (and who no longer sees the record) is not chased.
+            involved = {i.professional_id for i in involvements if i.professional_id}
+            involved |= {m.pk for i in involvements if i.team_id for m in i.team.members.all()}
+            involved |= {s.pk for s in sencos.get(child.setting_id, [])}
+            people += [p for p in asked[source] if p.pk in involved]
         else:
             people += [i.professional for i in involvements
                        if i.role in ADVICE_ROLES.get(source, set()) and i.professional]
@@ -54,7 +59,8 @@ def plan_reminders(*, as_of: date, within_days: int) -> list[Reminder]:
     rows = deadline_queue(Child.objects.all(), as_of=as_of)
     child_ids = {row.child.pk for row in rows}
     involvements: dict[int, list[Involvement]] = {}
-    for involvement in Involvement.objects.active(as_of).filter(child_id__in=child_ids).select_related("professional"):
+    for involvement in (Involvement.objects.active(as_of).filter(child_id__in=child_ids)
+                        .select_related("professional", "team").prefetch_related("team__members")):
         involvements.setdefault(involvement.child_id, []).append(involvement)
     sencos: dict[int, list[User]] = {}
     for senco in User.objects.filter(role=Role.SENCO, is_active=True, organisation__isnull=False):

@@ -159,3 +159,19 @@ def test_an_advice_request_is_readable_only_with_current_access_to_its_child(are
         started_on=TODAY - timedelta(days=9), ended_on=TODAY - timedelta(days=1))
     assert not rules.has_perm("assessments.view_advice_request", worker, advice)
     assert list(advice_visible_to(worker)) == []
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_overdue_advice_is_not_chased_from_someone_who_no_longer_sees_the_child(area, client_for, assessment):
+    """A chaser names the child: once the council ends the adviser's involvement, the weekly chaser stops."""
+    from sendhub.people.models import Involvement
+
+    worker = area.users["social_worker"]
+    assessment.request_received_on = TODAY - timedelta(days=80)
+    assessment.save()
+    ask(client_for(area.users["caseworker"]), assessment, worker, days_ago=50)  # due 8 days ago
+    ended = Involvement.objects.filter(child=assessment.child, professional=worker).update(
+        started_on=TODAY - timedelta(days=60), ended_on=TODAY - timedelta(days=1), ended_reason="Moved team")
+    assert ended
+    call_command("send_reminders", stdout=io.StringIO())
+    assert not Reminder.objects.filter(recipient=worker).exists()
