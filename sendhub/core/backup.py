@@ -68,10 +68,18 @@ def _vendor(settings_dict: dict) -> str:
 
 
 def _new_connection(settings_dict: dict):
-    """A Django connection of its own to the database `settings_dict` describes (not the shared one)."""
+    """A Django connection of its own to the database `settings_dict` describes (not the shared one),
+    already connected; BackupError if the database cannot be reached."""
+    from django.db import DatabaseError
     from django.db.utils import load_backend
 
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(dict(settings_dict), "sendhub_backup")
+    connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(dict(settings_dict), "sendhub_backup")
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        raise BackupError(f"Cannot connect to the database {settings_dict.get('NAME')!r} ({error}). "
+                          "Check DATABASE_URL; to restore, create the empty database first.") from error
+    return connection
 
 
 def _quote(name: str) -> str:
@@ -196,7 +204,6 @@ def _dump_postgres(settings_dict: dict, dump: Path) -> tuple[dict[str, int], dic
     """pg_dump -Fc of a snapshot exported by our own REPEATABLE READ transaction, counted in the same."""
     connection = _new_connection(settings_dict)
     try:
-        connection.ensure_connection()
         pg_dump, client = _postgres_tool("pg_dump", connection.pg_version)
         connection.set_autocommit(False)
         with connection.cursor() as cursor:
@@ -388,7 +395,6 @@ def _require_empty(settings_dict: dict, vendor: str) -> None:
 def _restore_postgres(settings_dict: dict, dump: Path) -> None:
     connection = _new_connection(settings_dict)
     try:
-        connection.ensure_connection()
         pg_restore, _ = _postgres_tool("pg_restore", connection.pg_version)
     finally:
         connection.close()

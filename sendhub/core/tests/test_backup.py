@@ -155,9 +155,11 @@ def test_postgresql_round_trip(tmp_path):
 
 # archives made by hand: what restore refuses -----------------------------------------------------
 
-def make_archive(path: Path, members: dict[str, bytes], manifest_files: dict | None = None, extra=None) -> Path:
+def make_archive(path: Path, members: dict[str, bytes], manifest_files: dict | None = None, extra=None,
+                 vendor: str = "sqlite") -> Path:
     files = {name: {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)} for name, body in members.items()}
-    manifest = {"format": 1, "database": {"vendor": "sqlite", "file": "database.sqlite3"}, "migrations": {},
+    dump = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}[vendor]
+    manifest = {"format": 1, "database": {"vendor": vendor, "file": dump}, "migrations": {},
                 "tables": {}, "files": manifest_files if manifest_files is not None else files}
     with tarfile.open(path, "w") as tar:
         for name, body in {**members, "manifest.json": json.dumps(manifest).encode()}.items():
@@ -232,3 +234,13 @@ def test_restore_refuses_another_kind_of_database_and_existing_files(tmp_path):
     assert (tmp_path / "media" / "evidence" / "a.pdf").read_bytes() == b"someone else's file"
     assert not (tmp_path / "db.sqlite3").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.tar", "media"]
+
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the suite runs on SQLite")
+@pytest.mark.django_db
+def test_restore_into_a_database_that_does_not_exist_says_so(tmp_path):
+    archive = make_archive(tmp_path / "a.tar", {"database.pgdump": b"PGDMP"}, vendor="postgresql")
+    target = {**connection.settings_dict, "NAME": f"sendhub_missing_{uuid.uuid4().hex[:8]}"}
+    with pytest.raises(BackupError, match="Cannot connect to the database"):
+        restore_backup(archive=archive, settings_dict=target, media_root=tmp_path / "media")
