@@ -463,7 +463,7 @@ def restore_backup(*, archive: Path, settings_dict: dict, media_root: Path) -> R
             raise BackupError("These uploaded files already exist with other contents, so nothing was restored "
                               "(restore into an empty MEDIA_ROOT):\n  " + "\n  ".join(clashes))
 
-        dump = staging / manifest["database"]["file"]
+        dump = staging / DUMP_NAMES[vendor]  # the name read_archive checked, not one the manifest gives
         if vendor == "sqlite":
             _restore_sqlite(settings_dict, dump)
         else:
