@@ -213,8 +213,10 @@ def _dump_postgres(settings_dict: dict, dump: Path) -> tuple[dict[str, int], dic
             _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dump}"],
                  _postgres_env(settings_dict), "pg_dump")
             counts, migrations = _row_counts(cursor, "postgresql"), _latest_migrations(cursor)
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
         connection.rollback()
-        return counts, migrations, f"PostgreSQL {connection.pg_version}; {client}"
+        return counts, migrations, f"PostgreSQL {server}; {client}"
     finally:
         connection.close()
 
@@ -248,13 +250,18 @@ def create_backup(*, output_dir: Path, media_root: Path, alias: str = "default",
         raise BackupError(f"{final} already exists: wait a second and back up again")
     staging = Path(tempfile.mkdtemp(prefix=".sendhub-backup-", dir=output_dir))
     partial = final.with_name(final.name + ".partial")
+    created = False
     try:
         dump = staging / DUMP_NAMES[vendor]
         if vendor == "sqlite":
             counts, migrations, server = _dump_sqlite(connection, dump)
         else:
             counts, migrations, server = _dump_postgres(connection.settings_dict, dump)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError as error:
+            raise BackupError(f"Another backup is being written to {partial}: wait for it to finish") from error
+        created = True
         with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
             files = {DUMP_NAMES[vendor]: _add(tar, dump, DUMP_NAMES[vendor])}
             for path in _media_files(media_root):
@@ -277,7 +284,8 @@ def create_backup(*, output_dir: Path, media_root: Path, alias: str = "default",
         return final
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        partial.unlink(missing_ok=True)
+        if created:
+            partial.unlink(missing_ok=True)  # gone already if the archive was completed
 
 
 class _BytesReader:

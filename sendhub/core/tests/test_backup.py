@@ -244,3 +244,32 @@ def test_restore_into_a_database_that_does_not_exist_says_so(tmp_path):
     target = {**connection.settings_dict, "NAME": f"sendhub_missing_{uuid.uuid4().hex[:8]}"}
     with pytest.raises(BackupError, match="Cannot connect to the database"):
         restore_backup(archive=archive, settings_dict=target, media_root=tmp_path / "media")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_that_fails_half_way_leaves_nothing_behind(tmp_path, monkeypatch):
+    from sendhub.core import backup
+
+    def disk_full(root):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(backup, "_media_files", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        create_backup(output_dir=tmp_path / "backups", media_root=tmp_path / "media")
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_never_overwrites_another(tmp_path):
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 12, 1, 2, 15, tzinfo=UTC)
+    other = tmp_path / "sendhub-backup-20261201T021500Z.tar.partial"
+    other.write_bytes(b"another backup, still being written")
+    with pytest.raises(BackupError, match="Another backup is being written"):
+        create_backup(output_dir=tmp_path, media_root=tmp_path / "media", now=lambda: moment)
+    assert other.read_bytes() == b"another backup, still being written"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [other.name]
+    other.rename(tmp_path / "sendhub-backup-20261201T021500Z.tar")
+    with pytest.raises(BackupError, match="already exists"):
+        create_backup(output_dir=tmp_path, media_root=tmp_path / "media", now=lambda: moment)
