@@ -6,5 +6,5 @@ from sendhub.core.append_only import refuse_deletes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0004_service_stale_reminded_on")]
+    dependencies = [("directory", "0005_web_addresses_http_only")]
     operations = [refuse_deletes("directory_publishedversion")]
