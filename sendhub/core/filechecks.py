@@ -62,24 +62,31 @@ def _open_zip(fileobj, label: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileProblem(f"is not a {label} that can be opened") from None
+        raise FileProblem(f"is not {label} that can be opened") from None
     check_zip_directory(archive, label=label)
     return archive
 
 
-def check_zip_directory(archive: zipfile.ZipFile, *, label: str, max_members: int = ZIP_MAX_MEMBERS,
-                        max_uncompressed: int = ZIP_MAX_UNCOMPRESSED, max_ratio: int = ZIP_MAX_RATIO) -> None:
-    """Refuse a zip bomb from its directory alone: too many members, too much unpacked, or packed too tightly."""
+def check_zip_directory(archive: zipfile.ZipFile, *, label: str, max_members: int | None = None,
+                        max_uncompressed: int | None = None, max_ratio: int | None = None) -> None:
+    """Refuse a zip bomb from its directory alone: too many members, too much unpacked, or packed too tightly.
+
+    `label` is what the zip should be, with its article ("a Word document"). Python's zipfile never unpacks
+    more than a member's declared size, so checking the declared sizes bounds what reading can cost.
+    """
+    max_members = max_members or ZIP_MAX_MEMBERS
+    max_uncompressed = max_uncompressed or ZIP_MAX_UNCOMPRESSED
+    max_ratio = max_ratio or ZIP_MAX_RATIO
     members = archive.infolist()
     if len(members) > max_members:
-        raise FileProblem(f"has more than {max_members:,} parts: it is not a {label} we can accept")
+        raise FileProblem(f"has more than {max_members:,} parts: it is not {label} we can accept")
     total = 0
     for info in members:
         total += info.file_size
         if info.file_size > max(info.compress_size, 1) * max_ratio and info.file_size > 1024 * 1024:
-            raise FileProblem(f"unpacks to far more than its size: it is not a {label} we can accept")
+            raise FileProblem(f"unpacks to far more than its size: it is not {label} we can accept")
     if total > max_uncompressed:
-        raise FileProblem(f"unpacks to more than {max_uncompressed // (1024 * 1024)}MB: it is not a {label} "
+        raise FileProblem(f"unpacks to more than {max_uncompressed // (1024 * 1024)}MB: it is not {label} "
                           "we can accept")
 
 
@@ -93,19 +100,19 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 
 def check_docx(fileobj) -> None:
-    label = "Word document"
+    label = "a Word document"
     archive = _open_zip(fileobj, label)
     try:
         names = set(archive.namelist())
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-            raise FileProblem(f"is not a {label}: it has no document in it")
+            raise FileProblem(f"is not {label}: it has no document in it")
         types = _read_member(archive, "[Content_Types].xml", 1024 * 1024)
         if b"wordprocessingml" not in types:
-            raise FileProblem(f"is not a {label}: it does not say it is one")
+            raise FileProblem(f"is not {label}: it does not say it is one")
         if b"<" not in _read_member(archive, "word/document.xml", 64 * 1024):
-            raise FileProblem(f"is not a {label}: its text cannot be read")
+            raise FileProblem(f"is not {label}: its text cannot be read")
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
-        raise FileProblem(f"is not a {label} that can be opened") from None
+        raise FileProblem(f"is not {label} that can be opened") from None
     finally:
         fileobj.seek(0)
 
@@ -114,18 +121,18 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def check_odt(fileobj) -> None:
-    label = "OpenDocument text"
+    label = "an OpenDocument text file"
     archive = _open_zip(fileobj, label)
     try:
         members = archive.infolist()
         if not members or members[0].filename != "mimetype" or "content.xml" not in archive.namelist():
-            raise FileProblem(f"is not an {label} file: it has no document in it")
+            raise FileProblem(f"is not {label}: it has no document in it")
         if _read_member(archive, "mimetype", 200).strip() != ODT_MIMETYPE:
-            raise FileProblem(f"is not an {label} file: it says it is another kind of document")
+            raise FileProblem(f"is not {label}: it says it is another kind of document")
         if b"<" not in _read_member(archive, "content.xml", 64 * 1024):
-            raise FileProblem(f"is not an {label} file: its text cannot be read")
+            raise FileProblem(f"is not {label}: its text cannot be read")
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
-        raise FileProblem(f"is not an {label} file that can be opened") from None
+        raise FileProblem(f"is not {label} that can be opened") from None
     finally:
         fileobj.seek(0)
 
