@@ -68,11 +68,13 @@ def _open_zip(fileobj, label: str) -> zipfile.ZipFile:
 
 
 def check_zip_directory(archive: zipfile.ZipFile, *, label: str, max_members: int | None = None,
-                        max_uncompressed: int | None = None, max_ratio: int | None = None) -> None:
+                        max_uncompressed: int | None = None, max_ratio: int | None = None,
+                        ratio_from: int = 1024 * 1024) -> None:
     """Refuse a zip bomb from its directory alone: too many members, too much unpacked, or packed too tightly.
 
     `label` is what the zip should be, with its article ("a Word document"). Python's zipfile never unpacks
     more than a member's declared size, so checking the declared sizes bounds what reading can cost.
+    The ratio is checked for members unpacking to more than `ratio_from` bytes (tiny files pack loosely).
     """
     max_members = max_members or ZIP_MAX_MEMBERS
     max_uncompressed = max_uncompressed or ZIP_MAX_UNCOMPRESSED
@@ -83,7 +85,7 @@ def check_zip_directory(archive: zipfile.ZipFile, *, label: str, max_members: in
     total = 0
     for info in members:
         total += info.file_size
-        if info.file_size > max(info.compress_size, 1) * max_ratio and info.file_size > 1024 * 1024:
+        if info.file_size > max(info.compress_size, 1) * max_ratio and info.file_size > ratio_from:
             raise FileProblem(f"unpacks to far more than its size: it is not {label} we can accept")
     if total > max_uncompressed:
         raise FileProblem(f"unpacks to more than {max_uncompressed // (1024 * 1024)}MB: it is not {label} "
