@@ -8,6 +8,7 @@ words that finish "The selected file NAME ...".
 
 import io
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -40,7 +41,7 @@ def check_pdf(fileobj) -> int:
     fileobj.seek(0)
     try:
         done = subprocess.run([sys.executable, "-m", "sendhub.core.pdf_probe"], input=data, capture_output=True,
-                              timeout=PDF_TIMEOUT_SECONDS, check=False)
+                              timeout=PDF_TIMEOUT_SECONDS, check=False, env=_probe_environment())
         verdict = json.loads(done.stdout or b"{}")
     except subprocess.TimeoutExpired:
         verdict = {"ok": False, "reason": "unreadable"}
@@ -53,6 +54,13 @@ def check_pdf(fileobj) -> int:
     if verdict.get("reason") == "empty":
         raise FileProblem("is a PDF with no pages")
     raise FileProblem("is not a PDF that can be opened: save it as a PDF again and upload that")
+
+
+def _probe_environment() -> dict:
+    """This process's environment, with the folder holding the sendhub package first on the child's path."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, path]))}
 
 
 # --------------------------------------------------------------------------- DOCX and ODT

@@ -75,8 +75,11 @@ class ProblemList:
             self._kept.pop()
 
     def extend(self, items) -> None:
+        """Add items; from another ProblemList, the ones it counted but did not keep are counted here too."""
         for item in items:
             self.append(item)
+        if isinstance(items, ProblemList):
+            self.total += items.more
 
     @property
     def more(self) -> int:

@@ -441,8 +441,7 @@ def read_csv_zip(feed, *, default_category: str) -> Report:
     checked = _check(zip(items, labels, strict=True), default_category=default_category, known_orgs={
         k: {"id": k, "name": v.get("name", "")[:200], "description": v.get("description", ""), "email": v.get("email", ""),
             "website": v.get("website", "")} for k, v in orgs.items() if v.get("name")})
-    report.errors.extend(checked.errors)
-    report.errors.total += checked.errors.more  # those the check counted but did not keep
+    report.errors.extend(checked.errors)  # the zip's problems first, then each service's
     checked.errors = report.errors
     return checked
 
