@@ -234,17 +234,21 @@ _OPENS = {"start_map", "start_array"}
 _CLOSES = {"end_map", "end_array"}
 
 
-def _value(events, event: str, value):
-    """One JSON value rebuilt from ijson's events, starting at (event, value); refused if it is huge."""
+def _value(events, event: str, value, counted: list[int] | None = None):
+    """One JSON value rebuilt from ijson's events, starting at (event, value); refused if it is huge.
+
+    `counted` carries the count of values across several calls (the top-level keys of one service)."""
+    counted = [0] if counted is None else counted
+    counted[0] += 1
     if event not in _OPENS:
         return value
     builder = ObjectBuilder()
     builder.event(event, value)
-    depth, count = 1, 1
+    depth = 1
     for _prefix, event, value in events:
         builder.event(event, value)
-        count += 1
-        if count > MAX_VALUES_PER_SERVICE:
+        counted[0] += 1
+        if counted[0] > MAX_VALUES_PER_SERVICE:
             raise FeedUnreadable(f"A service in the feed has more than {MAX_VALUES_PER_SERVICE:,} values: it is "
                                  "not an Open Referral service we can load")
         depth += 1 if event in _OPENS else -1 if event in _CLOSES else 0
@@ -279,7 +283,7 @@ def _json_services(fileobj):
                     return
                 yield labelled(_value(events, event, value))
         elif event == "start_map":
-            top, paged = {}, False
+            top, paged, counted = {}, False, [0]
             for _prefix, event, key in events:
                 if event == "end_map":
                     break
@@ -291,7 +295,7 @@ def _json_services(fileobj):
                             break
                         yield labelled(_value(events, event, value))
                 else:
-                    top[key] = _value(events, event, value)
+                    top[key] = _value(events, event, value, counted)
             if not paged:
                 if "id" not in top:
                     raise FeedUnreadable("The JSON is not an Open Referral service, list of services or page of services")

@@ -88,10 +88,12 @@ def test_problems_are_counted_but_only_the_first_hundred_kept(db):
     assert list(report.errors)[0] == ("Service 1 (Club 0)", "The service has no id, or its id is not a UUID")
 
 
-def test_one_enormous_service_is_refused(db):
-    huge = {"id": "22222222-2222-4222-8222-000000000001", "attributes": [{}] * 30_000}
-    report = feeds.read_json(json.dumps([huge]).encode(), default_category="voluntary")
-    assert "more than 20,000 values" in " ".join(m for _, m in report.errors)
+@pytest.mark.parametrize("in_a_list", [True, False])
+def test_one_enormous_service_is_refused(db, in_a_list):
+    huge = {"id": "22222222-2222-4222-8222-000000000001"} | {f"key{n}": [{}] * 5_000 for n in range(5)}
+    report = feeds.read_json(json.dumps([huge] if in_a_list else huge).encode(), default_category="voluntary")
+    assert [m for _, m in report.errors] == [
+        "A service in the feed has more than 20,000 values: it is not an Open Referral service we can load"]
 
 
 @pytest.mark.parametrize("data", [b"\xef\xbb\xbf" + json.dumps({"contents": []}).encode()])
