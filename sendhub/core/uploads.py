@@ -58,6 +58,11 @@ def max_total_bytes() -> int:
     return settings.SENDHUB_UPLOAD_MAX_TOTAL_BYTES
 
 
+def limits_in_words() -> str:
+    """For a form's hint, so people know the limits before they choose files."""
+    return f"You can choose up to {max_files()} files, {_mb(max_total_bytes())} in all"
+
+
 def _mb(size: int) -> str:
     return f"{size // (1024 * 1024)}MB"
 

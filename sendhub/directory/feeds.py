@@ -213,7 +213,8 @@ def _check(pairs, *, default_category: str, known_orgs: dict, budget: RowBudget 
             for note in notes:
                 report.notes.append((label, note))
     except (TooManyRows, FeedUnreadable) as error:  # the whole file is refused: that is the one thing to say
-        report.errors = ProblemList([("Feed", _too_many(error)) if isinstance(error, TooManyRows) else ("File", str(error))])
+        refusal = ("Feed", _too_many(error)) if isinstance(error, TooManyRows) else ("File", str(error))
+        report.errors = ProblemList([refusal])
         report.rows.clear()
         return report
     if not count:
