@@ -209,3 +209,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Uploads and imports (helper G: docs/security.md, "Uploads" and "Imports") --------------------------
+# Django's own hard stops: more files than this in one request is refused outright (400); files above the
+# memory size are streamed to a temporary file instead of being held in memory.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5MB, Django's default, stated so nobody raises it by accident
+# What one form accepts, checked with a GOV.UK error on the field (sendhub/core/uploads.py).
+SENDHUB_UPLOAD_MAX_FILES = int(os.environ.get("SENDHUB_UPLOAD_MAX_FILES", "10"))
+SENDHUB_UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("SENDHUB_UPLOAD_MAX_TOTAL_MB", "25")) * 1024 * 1024
+# A ClamAV daemon to scan every upload (INSTREAM); when set and unreachable, uploads are refused.
+SENDHUB_CLAMD_SOCKET = os.environ.get("SENDHUB_CLAMD_SOCKET", "")
+SENDHUB_CLAMD_HOST = os.environ.get("SENDHUB_CLAMD_HOST", "")
+SENDHUB_CLAMD_PORT = int(os.environ.get("SENDHUB_CLAMD_PORT", "3310"))
+SENDHUB_CLAMD_TIMEOUT = float(os.environ.get("SENDHUB_CLAMD_TIMEOUT", "30"))
+# Imports (local offer feeds, waiting lists): rows read one at a time up to this many.
+SENDHUB_IMPORT_MAX_ROWS = int(os.environ.get("SENDHUB_IMPORT_MAX_ROWS", "50000"))

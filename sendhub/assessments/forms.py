@@ -1,6 +1,6 @@
 from django import forms
 
-from sendhub.core.uploads import ACCEPT
+from sendhub.core.uploads import ACCEPT, limits_in_words
 from sendhub.web.forms import GovukDateField, GovukFormMixin, MultipleFileField
 
 from .models import Requester
@@ -20,13 +20,14 @@ class RequestForm(GovukFormMixin, forms.Form):
                             widget=forms.Textarea(attrs={"rows": 4}))
     evidence = MultipleFileField(
         label="Upload documents", help_text="Reports, SEN support plans or letters. PDF, Word (DOCX), ODT, JPG or PNG, "
-                                            "each smaller than 10MB. You can choose several files.")
+                                            "each smaller than 10MB.")
     told_family = forms.BooleanField(label="I have told the child's parents or carers about this request",
                                      required=False)
 
     def __init__(self, *args, requester_chooses: bool, family_must_be_told: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].widget.attrs["accept"] = ACCEPT
+        self.fields["evidence"].help_text += f" {limits_in_words()}."
         if not requester_chooses:
             del self.fields["requested_by"]
         if not family_must_be_told:
@@ -83,4 +84,8 @@ class GiveAdviceForm(GovukFormMixin, forms.Form):
     provision = forms.CharField(label="Provision the child needs", required=False, widget=forms.Textarea(attrs={"rows": 6}),
                                 help_text="What support, how often, and who should give it")
     attachments = MultipleFileField(label="Upload reports (optional)",
-                                    help_text="PDF, Word (DOCX), ODT, JPG or PNG, each smaller than 10MB")
+                                    help_text="PDF, Word (DOCX), ODT, JPG or PNG, each smaller than 10MB.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text += f" {limits_in_words()}."

@@ -7,7 +7,7 @@ from django.utils import timezone
 from sendhub.accounts.models import Role
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
-from sendhub.core.uploads import UploadError, check_document
+from sendhub.core.uploads import check_files
 from sendhub.plans.models import PlanStatus
 
 from .models import AssessmentOutcome, EHCNeedsAssessment, EvidenceDocument, Requester
@@ -21,20 +21,6 @@ REQUESTER_FOR_ROLE = {
 }
 # Schools and professionals send the evidence of what has been tried (SEND Code of Practice 9.14).
 EVIDENCE_REQUIRED = {Requester.SCHOOL, Requester.PROFESSIONAL}
-
-
-def check_files(files) -> list[tuple[object, object]]:
-    checked, errors = [], []
-    for upload in files:
-        head = upload.read(16)
-        upload.seek(0)
-        try:
-            checked.append((upload, check_document(upload.name, head, upload.size)))
-        except UploadError as error:
-            errors.append(str(error))
-    if errors:
-        raise ValidationError({"evidence": errors})
-    return checked
 
 
 def request_assessment(*, actor, child, needs: str, support_so_far: str, views: str, files=(),
@@ -55,7 +41,7 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         errors["told_family"] = ["Confirm that you have told the child's parents or carers"]
     if errors:
         raise ValidationError(errors)
-    checked = check_files(files)
+    checked = check_files(files, field="evidence")
     with transaction.atomic():
         if EHCNeedsAssessment.objects.select_for_update().filter(child=child, outcome=AssessmentOutcome.OPEN).exists():
             raise ValidationError("An assessment is already in progress for this child: follow it on the child's page")
@@ -64,11 +50,11 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         assessment = EHCNeedsAssessment.objects.create(
             child=child, request_received_on=timezone.localdate(), requested_by=requested_by,
             requested_by_user=actor, needs=needs.strip(), support_so_far=support_so_far.strip(), views=views.strip())
-        for upload, kind in checked:
-            EvidenceDocument.objects.create(assessment=assessment, file=upload, original_name=upload.name[:255],
-                                            content_type=kind.content_type, size=upload.size, uploaded_by=actor)
+        for upload in checked:
+            EvidenceDocument.objects.create(assessment=assessment, file=upload.file, original_name=upload.name[:255],
+                                            content_type=upload.content_type, size=upload.size, uploaded_by=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=assessment, child=child,
-                      after={"requested_by": requested_by, "evidence": [u.name for u, _ in checked]},
+                      after={"requested_by": requested_by, "evidence": [u.name for u in checked]},
                       summary="Requested an EHC needs assessment", request=request)
         return assessment
 
@@ -177,7 +163,7 @@ def give_advice(*, actor, advice, needs: str, outcomes: str, provision: str, fil
             errors[name] = message
     if errors:
         raise ValidationError(errors)
-    checked = check_files(files)
+    checked = check_files(files, field="attachments")
     with transaction.atomic():
         locked = AdviceRequest.objects.select_for_update().get(pk=advice.pk)
         if locked.given_on is not None:
@@ -188,7 +174,7 @@ def give_advice(*, actor, advice, needs: str, outcomes: str, provision: str, fil
         locked.needs, locked.outcomes, locked.provision = needs.strip(), outcomes.strip(), provision.strip()
         locked.given_on, locked.given_by = today, actor
         locked.save(update_fields=["needs", "outcomes", "provision", "given_on", "given_by"])
-        for upload, kind in checked:
-            AdviceAttachment.objects.create(advice=locked, file=upload, original_name=upload.name[:255],
-                                            content_type=kind.content_type, size=upload.size)
+        for upload in checked:
+            AdviceAttachment.objects.create(advice=locked, file=upload.file, original_name=upload.name[:255],
+                                            content_type=upload.content_type, size=upload.size)
         return locked

@@ -2,6 +2,9 @@
 
 Import reads every row first and checks it; if any row is wrong the report names each problem (file,
 row, what is wrong) and nothing at all is loaded. Only a clean feed is published, in one transaction.
+Files are streamed (JSON with ijson, CSV row by row from the zip member), with a cap on rows
+(SENDHUB_IMPORT_MAX_ROWS), a zip's unpacked size and packing ratio checked before anything is unpacked,
+and the first 100 problems kept to show (docs/security.md, "Imports").
 
 JSON: an ORUK page ({"contents": [...]}, as /services?per_page=… or our export gives), a list of
 services, or one service, each fully nested as /services/{id} returns it.
@@ -18,7 +21,12 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 
+import ijson
 from django.core.exceptions import ValidationError
+from ijson.common import ObjectBuilder
+
+from sendhub.core.filechecks import FileProblem
+from sendhub.core.importing import ProblemList, RowBudget, TooManyRows, open_zip
 
 from . import oruk
 from .models import Service, Taxonomy, TaxonomyTerm
@@ -28,7 +36,6 @@ from .taxonomy import CATEGORY_NAMES, NEED_NAMES, term_id
 from .weblinks import web_address_problem
 
 MAX_UPLOAD = 20 * 1024 * 1024
-MAX_UNZIPPED = 200 * 1024 * 1024
 HOW_TO_ACCESS_UNKNOWN = "Contact the service to ask how to get it."
 COST_UNKNOWN = "Ask the service whether there is a cost."
 OUR_TERMS = ({term_id("category", c): ("category", c) for c in CATEGORY_NAMES}
@@ -38,8 +45,8 @@ OUR_TERMS = ({term_id("category", c): ("category", c) for c in CATEGORY_NAMES}
 @dataclass
 class Report:
     rows: list = field(default_factory=list)   # checked rows ready to publish
-    errors: list = field(default_factory=list)  # (where, message)
-    notes: list = field(default_factory=list)   # defaults filled in, for the person importing
+    errors: ProblemList = field(default_factory=ProblemList)  # (where, message): all counted, the first 100 kept
+    notes: ProblemList = field(default_factory=ProblemList)   # defaults filled in, for the person importing
 
     @property
     def ok(self) -> bool:
@@ -184,65 +191,175 @@ def row_from_oruk(item: dict, *, default_category: str, known_orgs: dict) -> tup
             "taxonomies": list(taxonomies.values())}, notes
 
 
-def _check(items: list, labels: list[str], *, default_category: str, known_orgs: dict) -> Report:
+def _check(pairs, *, default_category: str, known_orgs: dict, budget: RowBudget | None = None) -> Report:
+    """Check (service, label) pairs as they come: only the checked rows are kept, never the raw feed."""
     report = Report()
     seen: set = set()
-    for item, label in zip(items, labels, strict=True):
-        try:
+    count = 0
+    try:
+        for item, label in pairs:
+            count += 1
+            if budget is not None:
+                budget.take()
             try:
-                row, notes = row_from_oruk(item, default_category=default_category, known_orgs=known_orgs)
-            except (TypeError, AttributeError, ValueError) as error:  # a shape no check above foresaw
-                raise ValidationError(f"This service is not in the Open Referral shape ({error})") from error
-        except ValidationError as error:
-            messages = ([m for ms in error.message_dict.values() for m in ms] if hasattr(error, "error_dict")
-                        else error.messages)
-            for message in messages:
-                report.errors.append((label, message))
-            continue
-        if row["id"] in seen:
-            report.errors.append((label, f"Service {row['id']} appears twice in the feed"))
-            continue
-        seen.add(row["id"])
-        report.rows.append(row)
-        for note in notes:
-            report.notes.append((label, note))
-    if not items:
+                try:
+                    row, notes = row_from_oruk(item, default_category=default_category, known_orgs=known_orgs)
+                except (TypeError, AttributeError, ValueError) as error:  # a shape no check above foresaw
+                    raise ValidationError(f"This service is not in the Open Referral shape ({error})") from error
+            except ValidationError as error:
+                messages = ([m for ms in error.message_dict.values() for m in ms] if hasattr(error, "error_dict")
+                            else error.messages)
+                for message in messages:
+                    report.errors.append((label, message))
+                continue
+            if row["id"] in seen:
+                report.errors.append((label, f"Service {row['id']} appears twice in the feed"))
+                continue
+            seen.add(row["id"])
+            report.rows.append(row)
+            for note in notes:
+                report.notes.append((label, note))
+    except (TooManyRows, FeedUnreadable) as error:  # the whole file is refused: that is the one thing to say
+        refusal = ("Feed", _too_many(error)) if isinstance(error, TooManyRows) else ("File", str(error))
+        report.errors = ProblemList([refusal])
+        report.rows.clear()
+        return report
+    if not count:
         report.errors.append(("Feed", "The feed has no services in it"))
     return report
 
 
-def read_json(data: bytes, *, default_category: str) -> Report:
+def _too_many(error: TooManyRows) -> str:
+    return f"The feed has more than {error.limit:,} rows: split it into smaller feeds and load each one"
+
+
+class FeedUnreadable(Exception):
+    """The file stops being JSON (or CSV) part of the way through, or a service in it is far too big."""
+
+
+MAX_VALUES_PER_SERVICE = 20_000  # a service with hundreds of locations and schedules is still far below this
+_OPENS = {"start_map", "start_array"}
+_CLOSES = {"end_map", "end_array"}
+
+
+def _value(events, event: str, value, counted: list[int] | None = None):
+    """One JSON value rebuilt from ijson's events, starting at (event, value); refused if it is huge.
+
+    `counted` carries the count of values across several calls (the top-level keys of one service)."""
+    counted = [0] if counted is None else counted
+    counted[0] += 1
+    if event not in _OPENS:
+        return value
+    builder = ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _prefix, event, value in events:
+        builder.event(event, value)
+        counted[0] += 1
+        if counted[0] > MAX_VALUES_PER_SERVICE:
+            raise FeedUnreadable(f"A service in the feed has more than {MAX_VALUES_PER_SERVICE:,} values: it is "
+                                 "not an Open Referral service we can load")
+        depth += 1 if event in _OPENS else -1 if event in _CLOSES else 0
+        if depth == 0:
+            return builder.value
+    raise FeedUnreadable("The JSON stops part of the way through")
+
+
+def _json_services(fileobj):
+    """The services of an ORUK page, list or single service, one at a time, with their labels.
+
+    ijson reads the file as a stream of events, so only one service is ever held in memory whole.
+    """
+    raw = getattr(fileobj, "file", fileobj)
+    raw.seek(0)
+    if raw.read(3) != b"\xef\xbb\xbf":
+        raw.seek(0)
+    events = ijson.parse(raw, use_float=True)
+    number = 0
+
+    def labelled(item):
+        nonlocal number
+        number += 1
+        name = item.get("name") if isinstance(item, dict) else None
+        return item, f"Service {number}" + (f" ({name})" if name else "")
+
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        report = Report()
-        report.errors.append(("File", f"This is not a JSON file we can read ({error})"))
-        return report
-    if isinstance(parsed, dict) and isinstance(parsed.get("contents"), list):
-        items = parsed["contents"]
-    elif isinstance(parsed, list):
-        items = parsed
-    elif isinstance(parsed, dict) and "id" in parsed:
-        items = [parsed]
-    else:
-        report = Report()
-        report.errors.append(("File", "The JSON is not an Open Referral service, list of services or page of services"))
-        return report
-    labels = [f"Service {i}" + (f" ({item.get('name')})" if isinstance(item, dict) and item.get("name") else "")
-              for i, item in enumerate(items, start=1)]
-    return _check(items, labels, default_category=default_category, known_orgs={})
+        _prefix, event, value = next(events)
+        if event == "start_array":
+            for _prefix, event, value in events:
+                if event == "end_array":
+                    return
+                yield labelled(_value(events, event, value))
+        elif event == "start_map":
+            top, paged, counted = {}, False, [0]
+            for _prefix, event, key in events:
+                if event == "end_map":
+                    break
+                _prefix, event, value = next(events)
+                if key == "contents" and event == "start_array":
+                    paged = True
+                    for _prefix, event, value in events:
+                        if event == "end_array":
+                            break
+                        yield labelled(_value(events, event, value))
+                else:
+                    top[key] = _value(events, event, value, counted)
+            if not paged:
+                if "id" not in top:
+                    raise FeedUnreadable("The JSON is not an Open Referral service, list of services or page of services")
+                yield labelled(top)
+        else:
+            raise FeedUnreadable("The JSON is not an Open Referral service, list of services or page of services")
+    except ijson.JSONError as error:
+        detail = str(error).splitlines()[0].strip(" b'\"") if str(error) else "it stops part of the way through"
+        raise FeedUnreadable(f"This is not a JSON file we can read ({detail})") from None
+    except StopIteration:
+        raise FeedUnreadable("This is not a JSON file we can read (it is empty)") from None
+
+
+def read_json(feed, *, default_category: str) -> Report:
+    """Check a JSON feed (a file, or bytes) as it is read, up to SENDHUB_IMPORT_MAX_ROWS services."""
+    if isinstance(feed, bytes):
+        feed = io.BytesIO(feed)
+    return _check(_json_services(feed), default_category=default_category, known_orgs={}, budget=RowBudget())
 
 
 TABLES = ["organizations", "services", "service_at_locations", "locations", "addresses", "accessibility", "schedules",
           "phones", "contacts", "cost_options", "taxonomies", "taxonomy_terms", "attributes"]
+# The columns the import reads from each file; others are dropped as each row is read, so a file of a
+# thousand empty columns costs no more than one of the columns that matter.
+READ_COLUMNS = {
+    "organizations": {"id", "name", "description", "email", "website"},
+    "services": {"id", "organization_id", "name", "description", "url", "email", "status", "fees", "minimum_age",
+                 "maximum_age", "assured_date", "eligibility_description", "application_process",
+                 "sendhub_easy_read", "sendhub_while_waiting", "sendhub_self_referral"},
+    "service_at_locations": {"id", "service_id", "location_id"},
+    "locations": {"id", "location_type", "name", "latitude", "longitude"},
+    "addresses": {"id", "location_id", "address_1", "city", "postal_code"},
+    "accessibility": {"id", "location_id", "description"},
+    "schedules": {"id", "service_id", "byday", "opens_at", "closes_at", "description"},
+    "phones": {"id", "service_id", "number"},
+    "contacts": {"id", "service_id", "name", "email"},
+    "cost_options": {"id", "service_id", "option", "amount", "amount_description"},
+    "taxonomies": {"id", "name"},
+    "taxonomy_terms": {"id", "taxonomy_id", "name", "description", "term_uri"},
+    "attributes": {"id", "link_id", "link_type", "link_entity", "taxonomy_term_id"},
+}
 
 
-def _rows(archive: zipfile.ZipFile, table: str) -> list[dict]:
+def _rows(archive: zipfile.ZipFile, table: str, budget: RowBudget) -> list[dict]:
+    """One CSV file of the zip, streamed row by row from the zip member; every row counts against the budget."""
     names = {name.rsplit("/", 1)[-1]: name for name in archive.namelist()}
     if f"{table}.csv" not in names:
         return []
-    text = archive.read(names[f"{table}.csv"]).decode("utf-8-sig")
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
+    wanted = READ_COLUMNS[table]
+    rows = []
+    with archive.open(names[f"{table}.csv"]) as member:
+        text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
+        for row in csv.DictReader(text):
+            budget.take()
+            rows.append({k: (v if isinstance(v, str) else "").strip() for k, v in row.items() if k in wanted})
+    return rows
 
 
 def _num(value):
@@ -254,15 +371,22 @@ def _num(value):
         return value  # left for the checks to name
 
 
-def read_csv_zip(data: bytes, *, default_category: str) -> Report:
+def read_csv_zip(feed, *, default_category: str) -> Report:
+    """Check a zip of ORUK CSV files (a file, or bytes): the zip's directory first, then each file row by row."""
+    if isinstance(feed, bytes):
+        feed = io.BytesIO(feed)
     report = Report()
+    budget = RowBudget()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-            report.errors.append(("File", "The CSV files in the zip add up to more than 200MB: split the feed"))
-            return report
-        tables = {table: _rows(archive, table) for table in TABLES}
-    except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as error:
+        archive = open_zip(feed, label="a zip of Open Referral CSV files")
+        tables = {table: _rows(archive, table, budget) for table in TABLES}
+    except FileProblem as problem:
+        report.errors.append(("File", f"This file {problem}: split the feed or check how it was made"))
+        return report
+    except TooManyRows as error:
+        report.errors.append(("Feed", _too_many(error)))
+        return report
+    except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error, OSError, EOFError, NotImplementedError) as error:
         report.errors.append(("File", f"This is not a zip of ORUK CSV files we can read ({error})"))
         return report
     if not tables["services"]:
@@ -326,10 +450,11 @@ def read_csv_zip(data: bytes, *, default_category: str) -> Report:
             if term:
                 term = dict(term, taxonomy=taxonomy_names.get(term.get("taxonomy_id"), ""))
             service["attributes"].append({"taxonomy_term_id": row.get("taxonomy_term_id"), "taxonomy_term": term})
-    checked = _check(items, labels, default_category=default_category, known_orgs={
+    checked = _check(zip(items, labels, strict=True), default_category=default_category, known_orgs={
         k: {"id": k, "name": v.get("name", "")[:200], "description": v.get("description", ""), "email": v.get("email", ""),
             "website": v.get("website", "")} for k, v in orgs.items() if v.get("name")})
-    checked.errors = report.errors + checked.errors
+    report.errors.extend(checked.errors)  # the zip's problems first, then each service's
+    checked.errors = report.errors
     return checked
 
 

@@ -285,9 +285,11 @@ def import_feed(request):
         if upload.size > feeds.MAX_UPLOAD:
             form.add_error("feed", "The file must be smaller than 20MB")
         else:
-            data = upload.read()
-            reader = feeds.read_csv_zip if data[:2] == b"PK" else feeds.read_json
-            report = reader(data, default_category=form.cleaned_data["default_category"])
+            upload.seek(0)
+            is_zip = upload.read(2) == b"PK"
+            upload.seek(0)
+            reader = feeds.read_csv_zip if is_zip else feeds.read_json  # each streams the file, never reads it whole
+            report = reader(upload, default_category=form.cleaned_data["default_category"])
             if report.ok:
                 try:
                     published = services.import_services(actor=request.user, rows=report.rows)

@@ -5,11 +5,10 @@ from django.db import transaction
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
-from sendhub.core.uploads import UploadError, check_document
+from sendhub.core.uploads import PICTURES, UploadError, check_upload, max_total_bytes
 
 from .models import PROMPTS, AllAboutMe, AllAboutMePicture
 
-PICTURE_TYPES = {"image/png", "image/jpeg"}
 MAX_PICTURES = 6
 
 
@@ -23,28 +22,29 @@ def add_all_about_me(*, actor, child, answers: dict[str, str], pictures=(), writ
     if len(pictures) > MAX_PICTURES:
         errors.setdefault("pictures", []).append(f"Add up to {MAX_PICTURES} pictures at a time")
     checked = []
-    for upload, description in pictures:
-        head = upload.read(16)
-        upload.seek(0)
+    if sum(upload.size for upload, _ in pictures) > max_total_bytes():
+        errors.setdefault("pictures", []).append(
+            f"The selected pictures add up to more than {max_total_bytes() // (1024 * 1024)}MB: add some of them now "
+            "and the rest separately")
+        pictures = ()
+    for upload, description in pictures if len(pictures) <= MAX_PICTURES else ():
         try:
-            kind = check_document(upload.name, head, upload.size)
+            clean = check_upload(upload, extensions=PICTURES)
         except UploadError as error:
             errors.setdefault("pictures", []).append(str(error))
             continue
-        if kind.content_type not in PICTURE_TYPES:
-            errors.setdefault("pictures", []).append(f"The selected file {upload.name} must be a JPG or PNG picture")
-        elif not (description or "").strip():
+        if not (description or "").strip():
             errors.setdefault("pictures", []).append(f"Say what the picture {upload.name} shows")
         else:
-            checked.append((upload, kind, description.strip()))
+            checked.append((clean, description.strip()))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         entry = AllAboutMe.objects.create(child=child, author=actor, written_with_child=written_with_child, **texts)
-        for upload, kind, description in checked:
-            picture = AllAboutMePicture(entry=entry, description=description[:300], content_type=kind.content_type,
+        for upload, description in checked:  # stored as re-encoded: no EXIF, so no GPS location
+            picture = AllAboutMePicture(entry=entry, description=description[:300], content_type=upload.content_type,
                                         size=upload.size)
-            picture.file.save(f"{child.pk}-{entry.pk}.{kind.extension}", upload, save=False)
+            picture.file.save(f"{child.pk}-{entry.pk}.{upload.extension}", upload.file, save=False)
             picture.save()
         record_change(actor=actor, action=AuditAction.CREATE, obj=entry, child=child,
                       after={"answers": [name for name, text in texts.items() if text], "pictures": len(checked)},

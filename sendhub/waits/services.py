@@ -22,6 +22,7 @@ from django.utils import timezone
 from sendhub.audit.models import AuditAction, AuditEvent
 from sendhub.audit.services import _label, channel_of, record, record_change, snapshot
 from sendhub.core.identifiers import IdentifierError, normalise_nhs_number
+from sendhub.core.importing import ProblemList, RowBudget, TooManyRows, text_stream
 from sendhub.organisations.models import HealthService, Organisation
 
 from .models import EventKind, ListImport, Priority, Referral, ReferralEvent
@@ -30,7 +31,6 @@ AUDITED = ["service", "reference", "priority", "referred_on", "received_on", "tr
            "treatment_started_on", "discharged_on", "removed_on", "removal_reason"]
 STALE = ("Someone else changed this referral after you opened it. Check what it says now and try again: "
          "your entry has not been saved.")
-MAX_IMPORT_ROWS = 50_000
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
@@ -249,11 +249,15 @@ class RowError:
     message: str
 
 
+def _error_order(error: RowError) -> tuple:
+    return error.line, IMPORT_COLUMNS.index(error.column) if error.column in IMPORT_COLUMNS else -1
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
     waiting: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: ProblemList = field(default_factory=lambda: ProblemList(key=_error_order))  # all counted, first 100 kept
     refused: str = ""  # a reason that concerns the whole file
 
     @property
@@ -301,32 +305,39 @@ def _match_service(text: str, services: list[HealthService]) -> HealthService | 
     return None
 
 
-def import_list(*, actor, provider: Organisation, content: bytes, filename: str, request=None) -> ImportResult:
+def import_list(*, actor, provider: Organisation, content, filename: str, request=None) -> ImportResult:
     """Load a provider's existing list from CSV: every row is checked, and nothing is saved unless all are valid.
 
     The same file (by content) is refused a second time; a row whose referral is already on the list is an
-    error, so importing an overlapping file cannot create duplicates.
+    error, so importing an overlapping file cannot create duplicates. `content` is the uploaded file (or
+    bytes): it is hashed in chunks and then read a row at a time, never held whole; more than
+    SENDHUB_IMPORT_MAX_ROWS rows stop the import, and the first 100 problems by line are kept to show.
     """
     result = ImportResult()
-    if len(content) > MAX_IMPORT_BYTES:
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    if size > MAX_IMPORT_BYTES:
         result.refused = "The file is larger than 10MB: split it into smaller files"
         raise ImportRefused(result)
-    digest = hashlib.sha256(content).hexdigest()
+    stream.seek(0)
+    hasher = hashlib.sha256()
+    while chunk := stream.read(64 * 1024):
+        hasher.update(chunk)
+    digest = hasher.hexdigest()
     earlier = ListImport.objects.filter(provider=provider, sha256=digest).select_related("imported_by").first()
     if earlier is not None:
         result.refused = (f"This file was already imported on {timezone.localtime(earlier.imported_at):%-d %B %Y} "
                           f"by {earlier.imported_by.full_name} ({earlier.rows} rows). Nothing was imported again.")
         raise ImportRefused(result)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.refused = "The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'"
-        raise ImportRefused(result) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_stream(stream))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         result.refused = "The file is empty"
+        raise ImportRefused(result) from None
+    except UnicodeDecodeError:
+        result.refused = "The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'"
         raise ImportRefused(result) from None
     except csv.Error as exc:
         result.refused = f"The file cannot be read as CSV ({exc})"
@@ -335,19 +346,22 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
     if missing:
         result.refused = f"The first row must name the columns; missing: {', '.join(missing)}"
         raise ImportRefused(result)
-    col = {name: header.index(name) for name in header}
+    col = {name: header.index(name) for name in header if name in IMPORT_COLUMNS or name == "removal_reason"}
     services = list(HealthService.objects.filter(provider=provider))
     parsed: list[dict] = []
     seen_refs: dict[tuple[int, str], int] = {}
     errors = result.errors
+    budget = RowBudget()
     try:
         for row in reader:
+            try:
+                budget.take()  # blank rows count too: ten megabytes of empty lines is not a list
+            except TooManyRows:
+                result.refused = f"The file has more than {budget.limit:,} rows: split it into smaller files"
+                raise ImportRefused(result) from None
             if not any(cell.strip() for cell in row):
                 continue
             line = reader.line_num
-            if len(parsed) + len(errors) >= MAX_IMPORT_ROWS:
-                result.refused = f"The file has more than {MAX_IMPORT_ROWS:,} rows: split it into smaller files"
-                raise ImportRefused(result)
             if len(row) != len(header):
                 errors.append(RowError(line, "", f"Expected {len(header)} values like the first row, found {len(row)}"))
                 continue
@@ -396,6 +410,10 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
     except csv.Error as exc:
         result.refused = f"Line {reader.line_num} cannot be read as CSV ({exc})"
         raise ImportRefused(result) from None
+    except UnicodeDecodeError:
+        result.refused = (f"The file is not UTF-8 text after line {reader.line_num}: save it from your spreadsheet "
+                          "as 'CSV UTF-8'")
+        raise ImportRefused(result) from None
     if not parsed and not errors:
         result.refused = "The file has no rows under the column names"
         raise ImportRefused(result)
@@ -410,8 +428,7 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
             errors.append(RowError(p["line"], "nhs_number", NO_MATCHING_CHILD))
         if (p["service"].pk, p["reference"]) in existing:
             errors.append(RowError(p["line"], "referral_id", f"{p['reference']} is already on {p['service'].name}"))
-    if errors:
-        errors.sort(key=lambda e: (e.line, IMPORT_COLUMNS.index(e.column) if e.column in IMPORT_COLUMNS else -1))
+    if errors:  # kept in line order as they were added
         raise ImportRefused(result)
 
     try:

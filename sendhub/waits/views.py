@@ -159,7 +159,7 @@ def import_list(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_list(actor=request.user, provider=provider, content=upload.read(),
+            result = services.import_list(actor=request.user, provider=provider, content=upload,
                                           filename=upload.name, request=request)
         except services.ImportRefused as refused:
             result = refused.result

@@ -12,6 +12,7 @@ from sendhub.assessments.models import AdviceAttachment, AdviceRequest
 from sendhub.clock.models import Reminder, StatutoryEvent
 from sendhub.people.selectors import children_visible_to
 from sendhub.testing import factories as f
+from sendhub.testing.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -61,7 +62,7 @@ def test_professional_gives_advice_once_and_the_caseworker_sees_it(area, client_
     assert AdviceRequest.objects.get().given_on is None and not AdviceAttachment.objects.exists()
     ok = client.post(url, {"needs": "Needs support with personal care", "outcomes": "Dresses independently",
                            "provision": "Overnight short breaks monthly",
-                           "attachments": [SimpleUploadedFile("report.pdf", b"%PDF-1.7 report")]})
+                           "attachments": [SimpleUploadedFile("report.pdf", pdf_bytes())]})
     assert ok.status_code == 302
     advice.refresh_from_db()
     assert advice.given_on == TODAY and advice.given_by == worker

@@ -9,9 +9,10 @@ from sendhub.assessments.models import EHCNeedsAssessment, EvidenceDocument
 from sendhub.audit.models import AuditAction, AuditEvent
 from sendhub.clock.cases import deadline_rows
 from sendhub.testing import factories as f
+from sendhub.testing.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def pdf(name="support-plan.pdf", data=PDF):
@@ -41,6 +42,8 @@ def test_parent_asks_and_the_clock_starts_today(area, client_for):
     ("files", "message"),
     [
         ([pdf("letter.pdf", b"just some text")], "is not a real PDF"),
+        ([pdf("page.pdf", b"%PDF-1.7\n<html><body>Not a PDF</body></html>")], "is not a PDF that can be opened"),
+        ([pdf("locked.pdf", pdf_bytes(password="secret"))], "is protected with a password"),
         ([pdf("tool.exe", b"MZ\x90\x00")], "must be a PDF, Word document"),
         ([pdf("empty.pdf", b"")], "is empty"),
         ([pdf("huge.pdf", PDF + b"0" * (10 * 1024 * 1024))], "smaller than 10MB"),

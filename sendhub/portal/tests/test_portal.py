@@ -18,9 +18,10 @@ from sendhub.plans.models import PlanVersion, VersionKind
 from sendhub.portal import services
 from sendhub.portal.models import AllAboutMe, AllAboutMePicture
 from sendhub.testing import factories as f
+from sendhub.testing.files import picture_bytes
 
 TODAY = timezone.localdate()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = picture_bytes("png")
 
 
 def png(name="drawing.png"):

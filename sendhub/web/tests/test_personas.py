@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sendhub.accounts.models import Role
 from sendhub.demo.area import DEMO_PASSWORD, demo_email
 from sendhub.people.models import Child
+from sendhub.testing.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,7 +207,7 @@ def test_request_decision_and_letter(page, live_server, check_accessibility, dem
     child = children_visible_to(senco).filter(plans__isnull=True, assessments__isnull=True).first()
     FamilyMember.objects.create(child=child, user=parent, full_name=parent.full_name, relationship="mother")
     evidence = tmp_path / "sen-support-plan.pdf"
-    evidence.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes())
 
     sign_in(page, live_server, Role.SENCO)
     page.goto(f"{live_server.url}/children/{child.pk}/")
@@ -302,7 +303,7 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
     child = children_visible_to(users[Role.SENCO]).filter(plans__isnull=True, assessments__isnull=True).first()
     FamilyMember.objects.create(child=child, user=users[Role.FAMILY], full_name="Pat Parent", relationship="mother")
     evidence = tmp_path / "support-plan.pdf"
-    evidence.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes())
 
     senco = page
     sign_in(senco, live_server, Role.SENCO)
