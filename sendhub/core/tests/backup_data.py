@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+from sendhub.testing.files import pdf_bytes, picture_bytes
 
 
 def populate() -> None:
@@ -33,11 +32,11 @@ def populate() -> None:
         request_assessment(actor=senco, child=child, needs="Finds reading and writing very hard",
                            support_so_far="SEN support plan for two terms", views="Wants help with reading",
                            family_told=True,
-                           files=[SimpleUploadedFile(f"support-plan-{number}.pdf", PDF + bytes([number]))])
+                           files=[SimpleUploadedFile(f"support-plan-{number}.pdf", pdf_bytes(pages=number))])
     parent = User.objects.get(email=demo_email(Role.FAMILY))
     child = children_visible_to(parent).order_by("pk").first()
     add_all_about_me(actor=parent, child=child, answers={"likes": "Trains and swimming"},
-                     pictures=[(SimpleUploadedFile("trains.png", PNG), "A red train")])
+                     pictures=[(SimpleUploadedFile("trains.png", picture_bytes("png")), "A red train")])
     caseworker = User.objects.get(email=demo_email(Role.CASEWORKER))
     for viewed in children_visible_to(caseworker).order_by("pk")[:5]:
         record(actor=caseworker, action=AuditAction.VIEW, channel=AuditChannel.WEB, obj=viewed, child=viewed,

@@ -11,7 +11,7 @@ from sendhub.directory import feeds, postcodes
 from .conftest import ORUK
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),  # JSON has no Infinity
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
     max_leaves=10,
 )
@@ -27,6 +27,13 @@ def test_any_field_of_any_shape_gets_a_report_not_a_crash(field, value):
     assert report.ok or report.errors
     for where, message in report.errors:
         assert where.startswith("Service 1") and message
+
+
+def test_a_feed_that_is_not_standard_json_is_refused_as_a_file():
+    """Python writes Infinity into "JSON"; the streaming reader refuses it as a whole file, with a reason."""
+    item = dict(EXAMPLE, accreditations=float("inf"))
+    report = feeds.read_json(json.dumps([item]).encode(), default_category="voluntary")
+    assert not report.rows and [where for where, _ in report.errors] == ["File"]
 
 
 @given(district=st.sampled_from(sorted(postcodes.districts())), digit=st.integers(0, 9),

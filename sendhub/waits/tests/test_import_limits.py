@@ -12,7 +12,7 @@ from .test_db_waits import csv_of
 
 
 def _bad_rows(n: int) -> bytes:
-    return csv_of(*[[f"B-{i}", "speech_language", "someday", "2026-02-30", "", "", "123"] for i in range(n)])
+    return csv_of(*[[f"B-{i}", "speech_language", "someday", "2026-02-30", "", "", "123", "2015-03-01"] for i in range(n)])
 
 
 def test_the_page_lists_the_first_hundred_problems_in_line_order(waits_area, area, client_for):
@@ -43,7 +43,7 @@ def test_rows_beyond_the_limit_refuse_the_file_without_reading_on(waits_area, ar
 
 
 def test_a_file_that_stops_being_utf8_part_way_is_refused(waits_area, area):
-    content = csv_of(["A-1", "speech_language", "routine", "2026-01-05", "", "", "123"]) * 2000 + b"\xff\xfe\n"
+    content = csv_of(["A-1", "speech_language", "routine", "2026-01-05", "", "", "123", "2015-03-01"]) * 2000 + b"\xff\xfe\n"
     try:
         services.import_list(actor=area.users["therapist"], provider=area.provider, content=content, filename="x.csv")
     except services.ImportRefused as refused:
