@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 
 from sendhub.accounts.services import user_for_token
 from sendhub.audit.selectors import record_history
+from sendhub.audit.services import record_children_shown
 from sendhub.clock.cases import deadline_rows
 from sendhub.clock.selectors import cases_of_child
 from sendhub.organisations.models import Organisation, OrganisationKind
@@ -108,6 +109,7 @@ def list_children(request, q: str = "", page: int = Query(1, ge=1)):
     paginator = Paginator(queryset.order_by("family_name", "given_name", "pk"), PAGE_SIZE)
     current = paginator.get_page(page)
     present = presenter_for(request.user)
+    record_children_shown(request=request, children=current.object_list, summary="Listed through the API", search=q)
     return Status(200, {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
                  "items": [present.child(child) for child in current.object_list]})
 

@@ -123,6 +123,7 @@ def request_advice(*, actor, assessment, source: str, asked_of=None, asked_of_te
     """Ask one professional or team for advice; the 6-week clock for it starts on `requested_on`."""
     from sendhub.clock.services import record_event
     from sendhub.people.models import Involvement
+    from sendhub.people.services import add_involvement
 
     from .models import AdviceRequest
 
@@ -145,8 +146,8 @@ def request_advice(*, actor, assessment, source: str, asked_of=None, asked_of_te
         involved = Involvement.objects.active().filter(child=assessment.child)
         already = involved.filter(professional=asked_of) if asked_of else involved.filter(team=asked_of_team)
         if organisation is not None and not already.exists():
-            Involvement.objects.create(child=assessment.child, role=ROLE_FOR_SOURCE[source], organisation=organisation,
-                                       professional=asked_of, team=asked_of_team, started_on=timezone.localdate())
+            add_involvement(actor=actor, child=assessment.child, role=ROLE_FOR_SOURCE[source], organisation=organisation,
+                            professional=asked_of, team=asked_of_team, request=request)  # a grant: audited
         return advice
 
 

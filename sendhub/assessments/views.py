@@ -107,9 +107,12 @@ def ask_for_advice(request, pk: int):
 
 @login_required
 def advice_workspace(request):
+    from sendhub.audit.services import record_children_shown
+
     from .selectors import advice_visible_to, with_deadlines
 
     asked = with_deadlines(advice_visible_to(request.user).order_by("given_on", "requested_on"))
+    record_children_shown(request=request, children=[a.assessment for a in asked], summary="Saw in advice asked of me")
     return render(request, "assessments/advice_workspace.html", {
         "waiting": [a for a in asked if a.given_on is None], "given": [a for a in asked if a.given_on]})
 

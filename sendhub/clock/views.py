@@ -10,7 +10,7 @@ from sendhub.assessments.forms import DecisionForm
 from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.assessments.selectors import with_deadlines
 from sendhub.assessments.services import decisions_open, record_decision
-from sendhub.audit.services import record_denied, record_view
+from sendhub.audit.services import record_children_shown, record_denied, record_view
 from sendhub.messaging.models import Notification
 from sendhub.people.models import InvolvementRole
 from sendhub.people.rules import is_caseworker_for_child
@@ -118,6 +118,7 @@ def queue(request):
     rows = deadline_queue(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None,
                           stage=filters["stage"] if filters["stage"] in STAGES else "")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    record_children_shown(request=request, children=page.object_list, summary="Saw in the deadlines list")
     is_la = user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER}
     query = request.GET.copy()
     query.pop("page", None)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.audit.models import AuditAction
-from sendhub.audit.services import channel_of, record, record_view
+from sendhub.audit.services import channel_of, record, record_children_shown, record_view
 from sendhub.core.pdf import render_pdf
 from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
@@ -151,8 +151,8 @@ def drill_down(request, metric: str):
     form = FilterForm(request.GET or None, months=_months(snapshot))
     filters = form.filters(local_authority=scope.pk if scope else None)
     cases = selectors.drill_down(request.user, metric, filters, as_of=snapshot.as_of)
-    record(actor=request.user, action=AuditAction.VIEW, channel=channel_of(request), object_type="dashboard.metric",
-           object_id=metric, summary=f"Listed the cases behind the figure: {d.BY_KEY[metric].title}", path=request.path)
+    record_children_shown(request=request, children=[child for child, _ in cases],
+                          summary=f"Saw in the cases behind the figure: {d.BY_KEY[metric].title}")
     return render(request, "dashboard/drill_down.html", {
         "metric": d.BY_KEY[metric], "cases": cases, "form": form, "snapshot": snapshot,
         "met": sum(1 for _, f in cases if f.in_numerator), "query": request.GET.urlencode(),

@@ -1,16 +1,14 @@
 """Letters and notices to families: written from templates the council edits, kept exactly as sent."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 
 from sendhub.core.append_only import AppendOnlyModel
 
 
 class LetterTemplate(models.Model):
-    """Django template text; the fields a template can use are listed in `help_text`."""
+    """Template text in a sandbox (letters/sandbox.py): plain values only, checked when saved."""
 
     key = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200, help_text="Shown as the letter's heading and the PDF title")
@@ -23,10 +21,10 @@ class LetterTemplate(models.Model):
         return self.title
 
     def clean(self):
-        try:
-            Template(self.body)
-        except TemplateSyntaxError as error:
-            raise ValidationError({"body": f"The template has a mistake: {error}"}) from error
+        """Refuse, with the reason, a template that is broken or could reach beyond the letter's own values."""
+        from .sandbox import check_template
+
+        check_template(self.key, self.body)
 
 
 class Letter(AppendOnlyModel):

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.template import Context, Template
 from django.utils.html import escape
 
 from sendhub.core.pdf import render_pdf
 
+from . import sandbox
 from .defaults import DEFAULTS
+from .presenters import KINDS
 from .models import Letter, LetterTemplate
 
 
@@ -30,8 +31,13 @@ def to_html(text: str) -> str:
 
 
 def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None) -> Letter:
+    """Write the letter of kind `key` from the council's template.
+
+    `context` holds the facts the caller knows (dates, reasons, the local authority); the kind's presenter
+    turns them and the child into plain values, and only those reach the sandboxed template.
+    """
     template = template_for(key)
-    text = Template(template.body).render(Context({"child": child, **context}, autoescape=False))
+    text = sandbox.render(key, template.body, KINDS[key].present(child, context))
     with transaction.atomic():
         return Letter.objects.create(child=child, assessment=assessment, review=review, template_key=key, title=template.title,
                                      body_html=to_html(text), created_by=actor)

@@ -1,12 +1,15 @@
-"""Support staff can correct records; every page they open about a child is audited."""
+"""Support staff can correct records; every page they open about a child, and every change, is audited.
+
+Adding, changing or removing a family member or an involvement changes who may see the child: those are
+recorded as grants and ends of access (people.services.record_access_change) through ChildRecordAdmin.
+"""
 
 from django.contrib import admin
 
-from sendhub.audit.models import AuditAction
-from sendhub.audit.services import record_change, record_view, snapshot
+from sendhub.audit.admin import ChildRecordAdmin
 
 from .models import Child, FamilyMember, Involvement
-from .services import AUDITED_FIELDS
+from .services import AUDITED_FIELDS, INVOLVEMENT_FIELDS
 
 
 class FamilyMemberInline(admin.TabularInline):
@@ -16,7 +19,10 @@ class FamilyMemberInline(admin.TabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(ChildRecordAdmin, admin.ModelAdmin):
+    child_path = "pk"
+    # The young person's own account is a grant of access too, so it is in the before and after.
+    audited_fields = [*AUDITED_FIELDS, "account"]
     list_display = ["family_name", "given_name", "date_of_birth", "local_authority", "setting"]
     search_fields = ["family_name", "given_name", "nhs_number", "upn"]
     list_select_related = ["local_authority", "setting"]
@@ -24,23 +30,14 @@ class ChildAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [FamilyMemberInline]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        child = self.get_object(request, object_id)
-        if child is not None and request.method == "GET":
-            record_view(request=request, child=child, summary="Opened in the support admin site")
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
-        before = snapshot(Child.objects.get(pk=obj.pk), AUDITED_FIELDS) if change else {}
         obj.version += 1 if change else 0
         super().save_model(request, obj, form, change)
-        record_change(actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj,
-                      child=obj, before=before, after=snapshot(obj, AUDITED_FIELDS),
-                      summary="Changed in the support admin site", request=request)
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(ChildRecordAdmin, admin.ModelAdmin):
+    audited_fields = INVOLVEMENT_FIELDS
     list_display = ["child", "role", "organisation", "professional", "team", "started_on", "ended_on"]
     list_filter = ["role"]
     raw_id_fields = ["child", "professional", "team", "organisation"]

@@ -158,10 +158,67 @@ def update_child(*, actor, child: Child, details: ChildDetails, expected_version
     return _save_guarded(update)
 
 
+# -- Who may see a child: every grant and end of access is audited, wherever it happens ---------------------
+
+ACCESS_MODELS = {"people.Involvement", "people.FamilyMember", "people.SharingConsent"}
+INVOLVEMENT_FIELDS = ["child", "role", "organisation", "professional", "team", "started_on", "ended_on", "ended_reason"]
+
+
+def _access_action(obj, before: dict, after: dict | None) -> tuple[str, str]:
+    """GRANT when someone gains access to the child, REVOKE when someone loses it, otherwise the plain change."""
+    label = obj._meta.label
+    if label == "people.SharingConsent":
+        allowed = (after or before).get("parents_may_view")
+        return ((AuditAction.GRANT, "Parents may see my record") if allowed
+                else (AuditAction.REVOKE, "Parents may not see my record"))
+    if label == "people.FamilyMember":
+        name = (after or before).get("full_name", "")
+        if after is None:
+            return (AuditAction.REVOKE if before.get("user") else AuditAction.DELETE), f"Removed family member {name}"
+        if not before:
+            return ((AuditAction.GRANT, f"Linked {name}'s account as family") if after.get("user")
+                    else (AuditAction.CREATE, f"Added family member {name}"))
+        if before.get("user") != after.get("user"):
+            return ((AuditAction.GRANT, f"Linked another account to family member {name}") if after.get("user")
+                    else (AuditAction.REVOKE, f"Unlinked {name}'s account"))
+        return AuditAction.UPDATE, f"Changed family member {name}"
+    who = f"{obj.get_role_display()} ({obj.professional.full_name if obj.professional_id else obj.team})"
+    if after is None:
+        return AuditAction.REVOKE, f"Removed the involvement of {who}"
+    if not before:
+        return ((AuditAction.GRANT, f"Involved {who}") if after.get("ended_on") is None
+                else (AuditAction.CREATE, f"Recorded a past involvement of {who}"))
+    if (before.get("professional"), before.get("team")) != (after.get("professional"), after.get("team")):
+        return AuditAction.GRANT, f"Changed who is involved to {who}"
+    if before.get("ended_on") is None and after.get("ended_on") is not None:
+        return AuditAction.REVOKE, f"Ended the involvement of {who}"
+    if before.get("ended_on") is not None and after.get("ended_on") is None:
+        return AuditAction.GRANT, f"Restarted the involvement of {who}"
+    return AuditAction.UPDATE, f"Changed the involvement of {who}"
+
+
+def record_access_change(*, actor, obj, before: dict, after: dict | None, request=None, where: str = "",
+                         object_id: str = ""):
+    """The one audit row for a change to who may see a child (involvement, family link, young person's choice).
+
+    Services call it inside their transaction; the support admin site calls it from save_model, delete_model
+    and inlines (audit.admin.ChildRecordAdmin). `after` is None for a deletion.
+    """
+    action, summary = _access_action(obj, before, after)
+    moved_from = before.get("child")
+    if after is not None and moved_from is not None and moved_from != after.get("child", moved_from):
+        record_change(actor=actor, action=AuditAction.REVOKE, obj=obj, child_id=moved_from, before=before,
+                      after=after, summary=f"Moved to another child's record {where}".strip(), request=request,
+                      object_id=object_id)
+    return record_change(actor=actor, action=action, obj=obj, child_id=obj.child_id, before=before, after=after or {},
+                         summary=f"{summary} {where}".strip(), request=request, object_id=object_id)
+
+
 def add_involvement(
     *, actor, child: Child, role: str, organisation: Organisation, professional=None, team=None,
     started_on: date | None = None, request=None,
 ) -> Involvement:
+    """Involve a professional or team: from now on they may see the child and receive every plan."""
     if professional is None and team is None:
         raise ValidationError({"professional": "Select a professional or a team"})
     with transaction.atomic():
@@ -171,13 +228,8 @@ def add_involvement(
         )
         involvement.full_clean()
         involvement.save()
-        record_change(
-            actor=actor, action=AuditAction.CREATE, obj=involvement, child=child,
-            after={"role": role, "organisation": organisation.pk,
-                   "professional": getattr(professional, "pk", None), "team": getattr(team, "pk", None),
-                   "started_on": involvement.started_on.isoformat()},
-            summary=f"Added {involvement}", request=request,
-        )
+        record_access_change(actor=actor, obj=involvement, before={},
+                             after=snapshot(involvement, INVOLVEMENT_FIELDS), request=request)
         return involvement
 
 
@@ -188,13 +240,11 @@ def end_involvement(*, actor, involvement: Involvement, ended_on: date, reason: 
             raise ValidationError({"ended_on": "This involvement has already ended"})
         if ended_on < locked.started_on:
             raise ValidationError({"ended_on": "The end date must be on or after the start date"})
+        before = snapshot(locked, INVOLVEMENT_FIELDS)
         locked.ended_on, locked.ended_reason = ended_on, reason
         locked.save(update_fields=["ended_on", "ended_reason"])
-        record_change(
-            actor=actor, action=AuditAction.UPDATE, obj=locked, child=locked.child,
-            before={"ended_on": None}, after={"ended_on": ended_on.isoformat(), "ended_reason": reason},
-            summary=f"Ended {locked}", request=request,
-        )
+        record_access_change(actor=actor, obj=locked, before=before, after=snapshot(locked, INVOLVEMENT_FIELDS),
+                             request=request)
         return locked
 
 
@@ -206,10 +256,6 @@ def record_sharing_consent(*, actor, child: Child, parents_may_view: bool, reque
         raise ValidationError(f"You can make this choice from age {AGE_OF_OWN_CONSENT}")
     with transaction.atomic():
         consent = SharingConsent.objects.create(child=child, parents_may_view=parents_may_view, recorded_by=actor)
-        record_change(
-            actor=actor, action=AuditAction.CREATE, obj=consent, child=child,
-            after={"parents_may_view": parents_may_view},
-            summary="Parents may see my record" if parents_may_view else "Parents may not see my record",
-            request=request,
-        )
+        record_access_change(actor=actor, obj=consent, before={}, after={"parents_may_view": parents_may_view},
+                             request=request)
         return consent

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sendhub.assessments.selectors import with_deadlines
-from sendhub.audit.services import record_denied, record_view
+from sendhub.audit.services import record_children_shown, record_denied, record_view
 from sendhub.clock.rules import child_of
 from sendhub.clock.views import get_case_or_404
 from sendhub.messaging.models import Notification
@@ -158,6 +158,7 @@ def plans_naming_me(request):
 
     deliveries = (PlanDelivery.objects.filter(recipient=request.user, version__child__in=visible_versions(
         request.user).values("child")).select_related("version__child").order_by("-sent_at"))
+    record_children_shown(request=request, children=[d.version for d in deliveries], summary="Saw in plans sent to me")
     return render(request, "plans/mine.html", {"deliveries": deliveries})
 
 

@@ -478,6 +478,7 @@ def refer_for_transition(*, actor, child, team, referred_on: date | None, note: 
                          request=None) -> TransitionReferral:
     """Refer to the adult specialist pathway team; the team becomes involved and receives the plan."""
     from sendhub.people.models import Involvement, InvolvementRole
+    from sendhub.people.services import add_involvement
 
     if team is None:
         raise ValidationError({"team": "Select the adult team"})
@@ -494,8 +495,8 @@ def refer_for_transition(*, actor, child, team, referred_on: date | None, note: 
         TransitionUpdate.objects.create(referral=referral, status=TransitionStatus.REFERRED, on=referred_on,
                                         note=referral.note, recorded_by=actor)
         if not Involvement.objects.active().filter(child=child, team=team).exists():
-            Involvement.objects.create(child=child, team=team, organisation=team.organisation,
-                                       role=InvolvementRole.ADULT_SERVICES, started_on=referred_on)
+            add_involvement(actor=actor, child=child, team=team, organisation=team.organisation,
+                            role=InvolvementRole.ADULT_SERVICES, started_on=referred_on, request=request)  # audited
         record_change(actor=actor, action=AuditAction.CREATE, obj=referral, child=child,
                       summary=f"Referred to {team.name} for a Care Act transition assessment", request=request)
         return referral

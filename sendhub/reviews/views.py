@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendhub.accounts.models import Role
-from sendhub.audit.services import record_denied, record_view
+from sendhub.audit.services import record_children_shown, record_denied, record_view
 from sendhub.clock.cases import deadline_rows
 from sendhub.clock.views import get_case_or_404
 from sendhub.organisations.models import Team
@@ -233,9 +233,10 @@ def school_reviews(request):
     step = request.GET.get("step", "")
     if step:
         rows = [row for row in rows if row.step == step]
-    record_view(request=request, child=None, obj=setting, summary=f"Looked at {len(rows)} pupils' reviews")
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    record_children_shown(request=request, children=page.object_list, summary="Saw in the annual reviews list")
     return render(request, "reviews/school.html", {
-        "setting": setting, "page": Paginator(rows, 100).get_page(request.GET.get("page")), "count": len(rows),
+        "setting": setting, "page": page, "count": len(rows),
         "terms": schedule.terms_from(timezone.localdate()), "step": step,
         "steps": selectors.ReviewStep.choices, "today": timezone.localdate(),
     })
@@ -271,8 +272,7 @@ def schedule_term(request):
                 messages.success(request, f"{len(saved)} meeting dates saved. Send each review's invitations at "
                                           "least 2 weeks before its meeting.")
                 return redirect("reviews:school")
-    record_view(request=request, child=None, obj=request.user.organisation,
-                summary=f"Opened scheduling for {term.label}")
+    record_children_shown(request=request, children=rows, summary=f"Saw in scheduling for {term.label}")
     return render(request, "reviews/schedule_term.html", {"form": form, "term": term,
                                                           "terms": schedule.terms_from(today), "count": len(rows)})
 
@@ -303,8 +303,7 @@ def priority_queue(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    record_view(request=request, child=None, obj=request.user.organisation,
-                summary=f"Looked at the review priority list ({len(rows)} plans)")
+    record_children_shown(request=request, children=page.object_list, summary="Saw in the review priority list")
     return render(request, "reviews/priority.html", {
         "page": page, "count": len(rows), "weights": weights, "caseworker": caseworker, "query": query.urlencode(),
         "reason": reason, "reasons": REASON_FILTERS,
@@ -357,7 +356,8 @@ def transitions(request):
                                            review__plan__status="active")
                .exclude(review__plan__child__in=referred)
                .select_related("review__plan__child").order_by("review__plan__child__date_of_birth"))
-    record_view(request=request, child=None, obj=request.user.organisation, summary="Looked at transition referrals")
+    record_children_shown(request=request, children=[*referrals, *(p.review.plan.child for p in prompts)],
+                          summary="Saw in the transition list")
     return render(request, "reviews/transitions.html", {"referrals": referrals, "prompts": prompts})
 
 

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from sendhub.audit.models import AuditAction
-from sendhub.audit.services import channel_of, record, record_denied, record_view
+from sendhub.audit.services import record_children_shown, record_denied, record_view
 from sendhub.organisations.models import HealthService
 from sendhub.web.child_access import get_child_or_404, require_perm
 from sendhub.web.forms import apply_service_errors
@@ -59,8 +58,8 @@ def waiting_list(request, pk: int):
     ids = [pk for pk, _ in page.object_list]
     by_pk = Referral.objects.select_related("child").in_bulk(ids)
     rows = [(by_pk[pk], placement) for pk, placement in page.object_list if pk in by_pk]
-    record(actor=request.user, action=AuditAction.VIEW, channel=channel_of(request), obj=service,
-           summary=f"Looked at the waiting list for {service.name}, page {page.number}", path=request.get_full_path())
+    record_children_shown(request=request, children=[r for r, _ in rows],
+                          summary=f"Saw on the waiting list for {service.name}")
     return render(request, "waits/waiting_list.html", {"service": service, "page": page, "rows": rows,
                                                        "today": timezone.localdate()})
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from sendhub.accounts.models import Role
 from sendhub.audit.selectors import record_history
+from sendhub.audit.services import record_children_shown
 from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
@@ -39,6 +40,7 @@ def children(request):
     query = request.GET.get("q", "")
     queryset = search_children(children_visible_to(request.user), query).select_related("setting")
     page = Paginator(queryset.order_by("family_name", "given_name", "pk"), 50).get_page(request.GET.get("page"))
+    record_children_shown(request=request, children=page.object_list, summary="Saw in the children list", search=query)
     return render(request, "web/children.html", {"page": page, "query": query,
                                                  "can_add": rules.has_perm("people.add_child", request.user)})
 

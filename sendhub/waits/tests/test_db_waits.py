@@ -128,7 +128,9 @@ def test_clinician_sees_the_list_in_contract_order(waits_area, area, client_for)
     order = contract_order(Referral.objects.filter(service=service))
     positions = [page.index(f">{ref}</a>") for ref in order]
     assert positions == sorted(positions)
-    assert AuditEvent.objects.filter(actor=area.users["therapist"], object_id=str(service.pk)).exists()
+    listed = AuditEvent.objects.filter(actor=area.users["therapist"], action="list", path__contains=f"/{service.pk}/")
+    assert set(listed.values_list("child_id", flat=True)) == set(
+        Referral.objects.filter(service=service, seen_on__isnull=True, removed_on__isnull=True).values_list("child_id", flat=True))
 
 
 def test_other_providers_clinician_and_leaders_cannot_see_records(waits_area, area, client_for):

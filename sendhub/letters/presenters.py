@@ -1,0 +1,87 @@
+"""What a letter template can see: plain values, built from the models by one presenter per letter kind.
+
+A template never receives a model. If it did, `{{ child.involvements.all.0.professional.password }}` would
+walk from the child to a professional's password hash (issue 15, finding 5). Each presenter copies the few
+values its letters need into strings, dates and small dicts; `VARIABLES` lists the dotted names a template
+of that kind may use, and a template using any other name is refused when it is saved (sandbox.py).
+"""
+
+from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+class Named(dict):
+    """A dict of plain values that prints as its name: `{{ local_authority }}` and `{{ local_authority.email }}`."""
+
+    def __str__(self) -> str:
+        return str(self.get("name", ""))
+
+
+CHILD = {
+    "child": "the child's or young person's full name",
+    "child.full_name": "the child's or young person's full name",
+    "child.given_name": "their first name",
+    "child.family_name": "their last name",
+    "child.preferred_name": "the name they like to be called, if recorded",
+}
+LOCAL_AUTHORITY = {
+    "local_authority": "the council's name",
+    "local_authority.name": "the council's name",
+    "local_authority.email": "the council's SEND team email address, if recorded",
+    "local_authority.telephone": "the council's SEND team telephone number, if recorded",
+}
+DECISION = {
+    "requester_name": "who the letter is addressed to",
+    "decision_date": "the date of the decision",
+    "letter_date": "the date of the letter",
+    "reasons": "the reasons for the decision, as the caseworker wrote them",
+    "mediation_by": "the last day to contact a mediation adviser",
+    "appeal_by": "the last day to appeal",
+}
+
+
+def _child(child) -> Named:
+    return Named(name=child.full_name, full_name=child.full_name, given_name=child.given_name,
+                 family_name=child.family_name, preferred_name=child.preferred_name)
+
+
+def _local_authority(organisation) -> Named:
+    return Named(name=organisation.name, email=organisation.email, telephone=organisation.telephone)
+
+
+def _decision(child, facts: Mapping[str, Any]) -> dict:
+    return {"child": _child(child), "local_authority": _local_authority(facts["local_authority"]),
+            **{name: facts.get(name) for name in DECISION}}
+
+
+def present_assessment_decision(child, facts: Mapping[str, Any]) -> dict:
+    """A refusal to assess or to issue a plan: the request's date as well as the decision's."""
+    return {**_decision(child, facts), "request_date": facts.get("request_date")}
+
+
+def present_review_decision(child, facts: Mapping[str, Any]) -> dict:
+    """The council's decision after an annual review: the meeting's date as well as the decision's."""
+    return {**_decision(child, facts), "meeting_date": facts.get("meeting_date")}
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    variables: dict[str, str]  # dotted name -> what it is, shown to whoever edits the template
+    present: Callable[[Any, Mapping[str, Any]], dict]
+
+
+ASSESSMENT_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **DECISION,
+                                  "request_date": "the date the request for an assessment was received"},
+                                 present_assessment_decision)
+REVIEW_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **DECISION,
+                              "meeting_date": "the date of the review meeting, if there was one"},
+                             present_review_decision)
+
+KINDS: dict[str, LetterKind] = {
+    "decision-not-to-assess": ASSESSMENT_DECISION,
+    "decision-not-to-issue-plan": ASSESSMENT_DECISION,
+    "review-maintain": REVIEW_DECISION,
+    "review-amend": REVIEW_DECISION,
+    "review-cease": REVIEW_DECISION,
+}
