@@ -35,8 +35,8 @@ def refuse_unless_demo_allowed(command: str) -> None:
         reasons.append(f"the database's accounts could not be checked ({error.__class__.__name__})")
     else:
         if real:
-            reasons.append(f"the database has {real} account{'s' if real != 1 else ''} that "
-                           f"{'are' if real != 1 else 'is'} not a demo account (@{DEMO_DOMAIN})")
+            reasons.append(f"the database has {real} real account{'s' if real != 1 else ''} "
+                           f"(not @{DEMO_DOMAIN})")
     if reasons:
         raise CommandError(f"sendhub {command} refuses to run: {'; '.join(reasons)}. "
                            "Demo data and demo sign-ins are for development only and must never reach a real installation.")

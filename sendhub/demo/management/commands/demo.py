@@ -83,6 +83,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Staff accounts also ask for a code from an authenticator app. Add this key to any app (TOTP, 6 digits, 30 s): "
             f"{hex_to_base32(device.key)}\n"
-            "or print the current code with: .venv/bin/sendhub totp_code caseworker@" + DEMO_DOMAIN)
+            "or print the current code with: DEBUG=true SENDHUB_DEMO=1 .venv/bin/sendhub totp_code caseworker@" + DEMO_DOMAIN)
         if connection.vendor == "sqlite":
             self.stdout.write(f"Database: {connection.settings_dict['NAME']}")
