@@ -338,3 +338,23 @@ def test_serve_defaults(monkeypatch):
 def test_serve_refuses_zero_workers():
     with pytest.raises(CommandError, match="--workers and --timeout must be 1 or more"):
         call_command("serve", "--workers", "0")
+
+
+# PDFs ------------------------------------------------------------------------------------------------------
+
+
+def test_pdfs_read_their_stylesheet_from_the_static_files_and_fetch_nothing_else(monkeypatch):
+    """Print styles are static files now (no <style> in templates); a PDF never loads another address."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    from sendhub.core import pdf
+
+    page = '<html lang="en"><head><title>t</title><link rel="stylesheet" href="{}"></head><body><p>x</p></body></html>'
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: page.format("/static/sendhub/print/letter.css"))
+    assert pdf.render_pdf("any.html", {}).startswith(b"%PDF")
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: page.format("https://elsewhere.example/x.css"))
+    with pytest.raises(FatalURLFetchingError):
+        pdf.render_pdf("any.html", {})
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: page.format("/static/sendhub/print/missing.css"))
+    with pytest.raises(FatalURLFetchingError):
+        pdf.render_pdf("any.html", {})
