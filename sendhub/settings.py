@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SENDHUB_VAR_DIR", BASE_DIR.parent / "var"))
@@ -224,7 +225,7 @@ SECURE_REFERRER_POLICY = "same-origin"  # addresses hold record ids: never tell 
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Sent by sendhub.web.middleware.PermissionsPolicyMiddleware: no page needs any of these features.
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -247,8 +248,6 @@ SILENCED_SYSTEM_CHECKS = [
 # Content Security Policy (Django's own middleware): everything from this site only, no inline script
 # or style anywhere (a test scans every template), no plugins, no framing, forms post only here.
 # data: images are Swagger UI's icons on the API docs page (inlined in its own stylesheet).
-from django.utils.csp import CSP  # noqa: E402
-
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
