@@ -18,6 +18,7 @@ def start_django(database: str = "") -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
     os.environ["DEBUG"] = "true"
+    os.environ["SENDHUB_DEMO"] = "1"  # a throwaway database: the demo commands may load it
     import django
 
     django.setup()

@@ -1,6 +1,6 @@
-"""Settings come from the environment, with safe development defaults.
-
-Production (DEBUG off) refuses to start with the development secret key.
+"""Settings come from the environment. Everything defaults to production behaviour: DEBUG is off unless
+`DEBUG=true` is set (script/server and script/test set it), and with DEBUG off sendhub refuses to start
+with the development secret key. docs/deploy.md lists every variable with its default.
 """
 
 import os
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SENDHUB_VAR_DIR", BASE_DIR.parent / "var"))
@@ -30,12 +31,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: an installation that forgets to set DEBUG gets production behaviour (secure
+# cookies, the app's own error pages, no demo data), never Django's technical pages.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
+# 50 characters is what `check --deploy` (security.W009) asks for; it also checks the key is varied.
+if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of 32 characters or more when DEBUG is off."
+        "SECRET_KEY must be set to a random value of 50 characters or more when DEBUG is off, for example "
+        "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
+
+# `sendhub demo` and `sendhub totp_code` load and reveal fictional accounts. Besides DEBUG they need
+# SENDHUB_DEMO=1 (script/server sets it), and refuse when the database holds any real account.
+DEMO_COMMANDS_ENABLED = env_bool("SENDHUB_DEMO", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -54,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "ninja",  # its templates and static files: the API docs page serves Swagger UI from here, no CDN
     "rules.apps.AutodiscoverRulesConfig",
     "sendhub.core",
     "sendhub.accounts",
@@ -75,7 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sendhub.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sendhub.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +161,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Static files: collected by `sendhub collectstatic` into STATIC_ROOT with content-hashed names and
+# served by WhiteNoise, which gives hashed files a year's Cache-Control (immutable).
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 if DEBUG:
@@ -158,7 +173,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "sendhub.web.storage.StaticFilesStorage"  # WhiteNoise's compressed manifest storage
         )
     },
 }
@@ -169,7 +184,9 @@ TASKS = {
     "default": {"BACKEND": os.environ.get("SENDHUB_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
-# Django 6.1 mailers. Development prints mail to the console; production sends by SMTP.
+# Django 6.1 mailers. Development prints mail to the console; production sends by SMTP. The file
+# backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend, EMAIL_FILE_PATH=DIR)
+# writes each message to a file in DIR: the production smoke test (script/smoke) reads them.
 _EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
@@ -182,6 +199,10 @@ if os.environ.get("NOTIFY_API_KEY"):
         "OPTIONS": {"api_key": os.environ["NOTIFY_API_KEY"],
                     "template_id": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")},
     }
+elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    if not os.environ.get("EMAIL_FILE_PATH"):
+        raise ImproperlyConfigured("EMAIL_FILE_PATH must name a directory when EMAIL_BACKEND is the file backend")
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ["EMAIL_FILE_PATH"]}
 elif _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
@@ -192,22 +213,68 @@ elif _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-support@example.org")
 
+# Security headers and cookies. Production (DEBUG off) sends every cookie Secure only, HSTS for a year
+# and redirects plain HTTP to HTTPS; docs/deploy.md explains each variable.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_FAILURE_VIEW = "sendhub.web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # addresses hold record ids: never tell another site about them
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent by sendhub.web.middleware.PermissionsPolicyMiddleware: no page needs any of these features.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 if not DEBUG:
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Health checks come from inside the network (a load balancer, the supervisor) over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind a TLS proxy Django sees plain HTTP; it may believe the proxy's X-Forwarded-Proto only when the
+# proxy always sets it (and strips what clients send). Trusting it without such a proxy would let anyone
+# claim HTTPS, so it is off unless the operator says so.
+if env_bool("SENDHUB_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a commitment made for a whole registrable domain (e.g. a council's gov.uk domain)
+    # through hstspreload.org; a service on a subdomain cannot make it. SECURE_HSTS_PRELOAD=true sends
+    # the preload flag where the domain owner has decided to.
+    "security.W021",
+]
 
+# Content Security Policy (Django's own middleware): everything from this site only, no inline script
+# or style anywhere (a test scans every template), no plugins, no framing, forms post only here.
+# data: images are Swagger UI's icons on the API docs page (inlined in its own stylesheet).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Logs go to stdout, one line per event as key=value pairs (sendhub.web.logging): every request with
+# its id, method, path (never the query string, which can hold names and NHS numbers), status and time.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"keyvalue": {"()": "sendhub.web.logging.KeyValueFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # RequestLogMiddleware logs every response; Django's own 4xx/5xx lines would repeat them
+        # (5xx exceptions still come through, with their traceback, at ERROR).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 # --- Uploads and imports (helper G: docs/security.md, "Uploads" and "Imports") --------------------------

@@ -1,10 +1,16 @@
+import logging
+
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, connection
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
 
 
 from sendhub.accounts.models import Role
@@ -20,6 +26,9 @@ from . import figures
 from .child_access import get_child_or_404, require_perm
 from .child_forms import ChildForm, SharingConsentForm
 from .forms import apply_service_errors
+
+logger = logging.getLogger(__name__)
+
 
 def home(request):
     if not request.user.is_authenticated:
@@ -143,14 +152,37 @@ def privacy(request):
     return render(request, "web/privacy.html")
 
 
+@never_cache
 def healthz(request):
+    """Liveness: the process answers. Touches nothing else, so a database outage does not get every
+    web process restarted by the supervisor (that is what /readyz is for)."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _error(request, status: int, detail: str):
+@never_cache
+def readyz(request):
+    """Readiness: this process can serve pages, which needs the database. 503 when it cannot reach it,
+    so a load balancer sends traffic elsewhere and monitoring raises the alarm."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("readiness check failed: the database is not reachable")
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _error(request, status: int, detail: str, *, with_request: bool = True):
     """API callers get JSON errors, as the OpenAPI document says; people get a GOV.UK error page."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": detail, "errors": {}}, status=status)
+    if not with_request:
+        # After a server error the database may be the thing that failed: render without the
+        # request's context processors (the signed-in user, the menu), which would query it.
+        html = loader.render_to_string(f"errors/{status}.html", {
+            "partnership_name": settings.PARTNERSHIP_NAME, "service_name": settings.SERVICE_NAME})
+        return HttpResponse(html, status=status)
     return render(request, f"errors/{status}.html", status=status)
 
 
@@ -167,4 +199,12 @@ def error_400(request, exception=None):
 
 
 def error_500(request):
-    return _error(request, 500, "Server error")
+    return _error(request, 500, "Server error", with_request=False)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form sent without a valid security token (usually an old page,
+    or cookies blocked) gets the GOV.UK page explaining what to do, not Django's."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "CSRF verification failed", "errors": {}}, status=403)
+    return render(request, "errors/csrf.html", status=403)

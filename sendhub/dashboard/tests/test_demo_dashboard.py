@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeds_the_dashboard_and_it_renders():
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         call_command("demo", "--scale", "300", "--seed", "5", "--quiet", stdout=StringIO())
     national = Comparator.objects.get(metric="final_plan_20w")
     assert str(national.value) == "46.4" and not national.placeholder and "Department for Education" in national.source

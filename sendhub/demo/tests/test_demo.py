@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def load(scale="150", seed=11):
     out = StringIO()
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         call_command("demo", "--scale", scale, "--seed", str(seed), "--quiet", stdout=out)
     return out.getvalue()
 
@@ -31,7 +31,7 @@ def test_demo_refuses_when_debug_is_off():
 
 
 def test_demo_refuses_a_bad_scale():
-    with override_settings(DEBUG=True), pytest.raises(CommandError, match="--scale must be"):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True), pytest.raises(CommandError, match="--scale must be"):
         call_command("demo", "--scale", "huge")
 
 
@@ -58,7 +58,7 @@ def test_demo_builds_a_consistent_fictional_area():
 def test_demo_is_deterministic_for_a_seed():
     load(seed=5)
     first = list(Child.objects.order_by("pk").values_list("given_name", "family_name", "date_of_birth", "primary_need"))
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         call_command("flush", "--no-input", verbosity=0)
     load(seed=5)
     second = list(Child.objects.order_by("pk").values_list("given_name", "family_name", "date_of_birth", "primary_need"))
@@ -82,7 +82,7 @@ def test_need_mix_is_realistic_at_borough_scale():
 def test_demo_if_empty_leaves_existing_data_alone():
     load()
     before = Child.objects.count()
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         out = StringIO()
         call_command("demo", "--if-empty", stdout=out)
     assert Child.objects.count() == before

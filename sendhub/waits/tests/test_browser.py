@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_area(transactional_db):
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         call_command("demo", "--scale", "80", "--seed", "7", "--quiet")
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo_area(transactional_db):
-    with override_settings(DEBUG=True):  # the test runner turns DEBUG off; demo refuses without it
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):  # the test runner turns DEBUG off; demo refuses without both
         call_command("demo", "--scale", "80", "--seed", "7", "--quiet")
 
 

@@ -3,13 +3,13 @@ import hashlib
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendhub.accounts.models import STAFF_ROLES, User
 from sendhub.demo.area import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_ROLES, DemoArea, Scale, demo_email
+from sendhub.demo.guard import refuse_unless_demo_allowed
 from sendhub.organisations.models import Organisation
 
 
@@ -33,8 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, scale, seed, if_empty, quiet, **options):
-        if not settings.DEBUG:
-            raise CommandError("sendhub demo refuses to run when DEBUG is off: demo data must never reach production")
+        refuse_unless_demo_allowed("demo")
         try:
             parsed = Scale.parse(scale)
         except ValueError as error:
@@ -84,6 +83,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Staff accounts also ask for a code from an authenticator app. Add this key to any app (TOTP, 6 digits, 30 s): "
             f"{hex_to_base32(device.key)}\n"
-            "or print the current code with: .venv/bin/sendhub totp_code caseworker@" + DEMO_DOMAIN)
+            "or print the current code with: DEBUG=true SENDHUB_DEMO=1 .venv/bin/sendhub totp_code caseworker@" + DEMO_DOMAIN)
         if connection.vendor == "sqlite":
             self.stdout.write(f"Database: {connection.settings_dict['NAME']}")

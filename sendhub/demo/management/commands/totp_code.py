@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sendhub.demo.guard import refuse_unless_demo_allowed
 
 
 class Command(BaseCommand):
@@ -11,8 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args, email, **options):
-        if not settings.DEBUG:
-            raise CommandError("totp_code is for demonstration only and refuses to run when DEBUG is off")
+        refuse_unless_demo_allowed("totp_code")
         device = TOTPDevice.objects.filter(user__email=email.lower(), confirmed=True).first()
         if device is None:
             raise CommandError(f"No confirmed authenticator for {email}")
