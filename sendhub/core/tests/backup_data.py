@@ -23,7 +23,7 @@ def populate() -> None:
     from sendhub.plans.models import PlanStatus
     from sendhub.portal.services import add_all_about_me
 
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True, DEMO_COMMANDS_ENABLED=True):
         call_command("demo", "--scale", "20", "--seed", "7", "--quiet")
     senco = User.objects.get(email=demo_email(Role.SENCO))
     pupils = (children_visible_to(senco).exclude(plans__status=PlanStatus.ACTIVE)

@@ -71,7 +71,7 @@ def test_sqlite_round_trip_through_the_commands(tmp_path):
     manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())
     before = sqlite_counts(source / "sendhub.sqlite3")
     assert manifest["tables"] == before
-    assert manifest["database"]["vendor"] == "sqlite" and manifest["migrations"]["audit"] == "0003_refuse_deletes"
+    assert manifest["database"]["vendor"] == "sqlite" and manifest["migrations"]["audit"] == "0004_refuse_deletes"
     media = tree(source / "media")
     assert {name.removeprefix("media/"): entry["sha256"] for name, entry in manifest["files"].items()
             if name.startswith("media/")} == media

@@ -6,5 +6,5 @@ from sendhub.core.append_only import refuse_deletes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only_trigger")]
+    dependencies = [("audit", "0003_more_actions_lists_and_access")]
     operations = [refuse_deletes("audit_auditevent")]
