@@ -178,6 +178,7 @@ OTP_WEBAUTHN_RP_NAME = PARTNERSHIP_NAME
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
     "SENDHUB_WEBAUTHN_ORIGINS", "http://localhost:8000" if DEBUG else f"https://{OTP_WEBAUTHN_RP_ID}")
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # django-otp; sendhub.accounts.device_admin hides keys anyway
 # ---- end of SIGN-IN HARDENING ----------------------------------------------------------------------
 
 OTP_TOTP_ISSUER = PARTNERSHIP_NAME
