@@ -69,6 +69,12 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def has_passkey(user: User) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed device a person is setting up, made once so the key stays the same on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -88,10 +94,15 @@ def verify_totp(*, request, user: User, device: TOTPDevice, code: str) -> bool:
                 record(actor=user, action=AuditAction.CREATE, channel=channel_of(request), obj=device,
                        summary="Set up an authenticator app for two-factor sign-in", path=request.path)
         return True
-    _audit_failure(request=request, email=user.email)
-    if throttling.note_failure(request, user.email):
+    if note_code_failure(request=request, user=user):
         raise SignInRefused(sign_in_error())
     return False
+
+
+def note_code_failure(*, request, user: User) -> bool:
+    """A wrong second factor (code or passkey): audited and counted; True if sign-in is now paused."""
+    _audit_failure(request=request, email=user.email)
+    return throttling.note_failure(request, user.email)
 
 
 def issue_api_token(*, user: User, name: str = "integration", scope: str = TokenScope.READ,
