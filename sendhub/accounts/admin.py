@@ -57,7 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the row keeps the audit trail's references meaningful
 
-    @admin.action(description="Revoke the selected tokens", permissions=["view"])
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset.select_related("user"):
             revoke_api_token(token=token, actor=request.user, request=request)

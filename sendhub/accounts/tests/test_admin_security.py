@@ -65,3 +65,20 @@ def test_a_failed_password_change_writes_no_audit_row(area, support):
     support.post(reverse("admin:auth_user_password_change", args=[person.pk]),
                  {"password1": "one-password-2026", "password2": "another-password-2026", "usable_password": "true"})
     assert not AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(person.pk)).exists()
+
+
+def test_support_can_revoke_a_token_in_the_admin_and_it_is_audited(area, support, client):
+    from sendhub.accounts.models import ApiToken
+    from sendhub.accounts.services import issue_api_token
+
+    raw = issue_api_token(user=area.users["caseworker"])
+    token = ApiToken.objects.get()
+    response = support.post(reverse("admin:accounts_apitoken_changelist"),
+                            {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(token.pk),
+                                     actor=area.users["administrator"]).exists()
+    assert client.get("/api/v1/me", headers={"authorization": f"Bearer {raw}"}).status_code == 401
+    assert support.get(reverse("admin:accounts_apitoken_add")).status_code == 403

@@ -55,6 +55,8 @@ def test_staff_set_up_and_use_an_authenticator(client):
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="otp_totp.TOTPDevice",
+                                     actor=caseworker).count() == 1  # adding a second factor is audited
     assert client.get(reverse("web:children")).status_code == 200
 
 

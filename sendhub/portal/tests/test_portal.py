@@ -189,7 +189,7 @@ def test_another_parent_cannot_reach_the_child_through_any_url(area, client_for,
 def test_another_parent_cannot_reach_the_child_through_the_api(area, client, records):
     from sendhub.accounts.services import issue_api_token
 
-    key = issue_api_token(user=area.users["other_parent"])
+    key = issue_api_token(user=area.users["other_parent"], scope="write")  # a write token still finds nothing
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     for path in ("", "/involvements", "/referrals", "/cases", "/record-history"):
         response = client.get(f"/api/v1/children/{area.child.pk}{path}", **headers)
