@@ -162,6 +162,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_FAILURE_LIMIT = SIGN_IN_MAX_FAILURES  # the handler applies the per-account and per-IP limits too
 AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_USERNAME_CALLABLE = "sendhub.accounts.throttling.username_of"
+# Reverse proxies in front of sendhub that append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0: count failures against REMOTE_ADDR. Set it behind a proxy, or every visitor shares the proxy's address.
+SENDHUB_TRUSTED_PROXY_COUNT = int(os.environ.get("SENDHUB_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "sendhub.accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "sendhub.accounts.throttling.keep_the_page"  # same page and message as a wrong password
 AXES_RESET_ON_SUCCESS = False  # reset only after the whole sign-in (two-factor included): services.note_signed_in
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused neither count nor extend the pause

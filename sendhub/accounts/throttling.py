@@ -51,6 +51,22 @@ def username_of(request, credentials) -> str | None:
     return value or None
 
 
+def client_ip(request) -> str | None:
+    """The address sign-in failures are counted against.
+
+    Behind SENDHUB_TRUSTED_PROXY_COUNT reverse proxies that each append the address they received from to
+    X-Forwarded-For, the client is that many entries from the right: entries further left are whatever
+    the client chose to send, and counting against them would let anyone dodge the per-IP limit. With no
+    proxy (the default), REMOTE_ADDR; with a proxy not declared, every visitor would share its address.
+    """
+    proxies = settings.SENDHUB_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(chain) >= proxies:
+            return chain[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 def keep_the_page(request, original_response=None, credentials=None):
     """axes' lockout response: the page sign-in already rendered, which says what a wrong password says."""
     return original_response

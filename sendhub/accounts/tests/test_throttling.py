@@ -199,3 +199,23 @@ def test_a_complete_sign_in_forgets_the_owners_failures():
     sign_in(client, OWNER)
     assert signed_in(client)
     assert not AccessAttempt.objects.filter(username=OWNER).exists()
+
+
+def test_behind_a_proxy_failures_count_against_the_client_not_the_proxy_nor_a_forged_header(settings):
+    settings.SENDHUB_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email=OWNER)
+    proxy = "127.0.0.1"
+
+    def through_proxy(client_says: str, real: str):
+        # the proxy appends the address it received from to whatever the client sent
+        return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{client_says}, {real}" if client_says else real)
+
+    for n in range(2):  # the attacker forges a new address each time: still counted against 10.0.0.9
+        sign_in(through_proxy(f"198.51.100.{n}", "10.0.0.9"), OWNER, "wrong")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.9"}
+    attacker = through_proxy("198.51.100.77", "10.0.0.9")
+    sign_in(attacker, OWNER)
+    assert not signed_in(attacker)
+    owner = through_proxy("", "192.0.2.1")  # another visitor behind the same proxy is not paused
+    sign_in(owner, OWNER)
+    assert signed_in(owner)
