@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from sendhub.audit.models import AuditAction, AuditChannel
 from sendhub.audit.services import channel_of, record
@@ -70,8 +71,6 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 
 def has_passkey(user: User) -> bool:
-    from django_otp_webauthn.models import WebAuthnCredential
-
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
