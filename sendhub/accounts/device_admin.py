@@ -7,6 +7,8 @@ change or removal, with before and after minus any secret. Devices are added by 
 (the two-factor and passkey pages), so the admin cannot add one.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.db import transaction
@@ -75,7 +77,28 @@ class PasskeyAdmin(AuditedDeviceAdmin):
     readonly_fields = ["user", "created_at", "last_used_at"]
 
 
-for model, model_admin in [(TOTPDevice, TOTPDeviceAdmin), (WebAuthnCredential, PasskeyAdmin)]:
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed sign-ins: deleting them ends a sign-in pause early, so that is audited."""
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._record(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            self._record(request, list(queryset))
+            super().delete_queryset(request, queryset)
+
+    def _record(self, request, attempts):
+        for attempt in attempts:
+            record_change(actor=request.user, action=AuditAction.DELETE, obj=attempt, request=request,
+                          before={"email": attempt.username, "failures": attempt.failures_since_start}, after={},
+                          summary=f"Cleared failed sign-ins for {attempt.username} in the admin site")
+
+
+for model, model_admin in [(TOTPDevice, TOTPDeviceAdmin), (WebAuthnCredential, PasskeyAdmin),
+                           (AccessAttempt, AuditedAccessAttemptAdmin)]:
     try:
         admin.site.unregister(model)
     except NotRegistered:

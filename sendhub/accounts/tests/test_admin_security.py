@@ -82,3 +82,17 @@ def test_support_can_revoke_a_token_in_the_admin_and_it_is_audited(area, support
                                      actor=area.users["administrator"]).exists()
     assert client.get("/api/v1/me", headers={"authorization": f"Bearer {raw}"}).status_code == 401
     assert support.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+
+def test_clearing_failed_sign_ins_in_the_admin_is_audited(area, support):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(username="parent@example.test", ip_address="10.0.0.9", user_agent="x",
+                                           failures_since_start=5, get_data="", post_data="", http_accept="",
+                                           path_info="/account/sign-in")
+    response = support.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="axes.AccessAttempt")
+    assert event.actor == area.users["administrator"]
+    assert event.changes == {"email": ["parent@example.test", None], "failures": [5, None]}
