@@ -85,3 +85,9 @@ def client_for():
 @pytest.fixture(autouse=True)
 def uploaded_files_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def no_sign_in_time_floor(settings):
+    """Sign-in answers are padded to a minimum time (accounts.throttling); tests of it set their own."""
+    settings.SIGN_IN_MIN_SECONDS = 0

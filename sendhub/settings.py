@@ -4,6 +4,7 @@ with the development secret key. docs/deploy.md lists every variable with its de
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
+    "axes",
     "django_tasks_db",
     "ninja",  # its templates and static files: the API docs page serves Swagger UI from here, no CDN
     "rules.apps.AutodiscoverRulesConfig",
@@ -98,6 +101,8 @@ MIDDLEWARE = [
     "sendhub.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it only looks at what sign-in left on the request (see SIGN-IN HARDENING).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sendhub.urls"
@@ -136,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked (see SIGN-IN HARDENING).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -150,9 +157,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Repeated failed sign-ins lock an account for a while.
+# ---- SIGN-IN HARDENING (throttling, API tokens, passkeys): docs/accounts-security.md -------------
+# Failed sign-ins (wrong password, unknown email, wrong two-factor code) are counted by django-axes in
+# three ways, each with its own limit within a sliding window of SIGN_IN_LOCKOUT_MINUTES after the last
+# failure: one email from one IP address; one email from anywhere (the account); one IP address for any
+# email. Reaching a limit pauses sign-in for that email/IP/both until the window passes.
 SIGN_IN_MAX_FAILURES = int(os.environ.get("SENDHUB_SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("SENDHUB_SIGN_IN_MAX_FAILURES_PER_ACCOUNT", "20"))
+SIGN_IN_MAX_FAILURES_PER_IP = int(os.environ.get("SENDHUB_SIGN_IN_MAX_FAILURES_PER_IP", "50"))
 SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("SENDHUB_SIGN_IN_LOCKOUT_MINUTES", "15"))
+# Every sign-in answer takes at least this long, so a locked, unknown or wrong answer cannot be told apart
+# by its timing (the test settings fixture sets it to 0; one test checks it).
+SIGN_IN_MIN_SECONDS = float(os.environ.get("SENDHUB_SIGN_IN_MIN_SECONDS", "1.0"))
+
+AXES_HANDLER = "sendhub.accounts.throttling.SendhubAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = SIGN_IN_MAX_FAILURES  # the handler applies the per-account and per-IP limits too
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_USERNAME_CALLABLE = "sendhub.accounts.throttling.username_of"
+# Reverse proxies in front of sendhub that append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0: count failures against REMOTE_ADDR. Set it behind a proxy, or every visitor shares the proxy's address.
+SENDHUB_TRUSTED_PROXY_COUNT = int(os.environ.get("SENDHUB_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "sendhub.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "sendhub.accounts.throttling.keep_the_page"  # same page and message as a wrong password
+AXES_RESET_ON_SUCCESS = False  # reset only after the whole sign-in (two-factor included): services.note_signed_in
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while paused neither count nor extend the pause
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email", "code"]
+AXES_VERBOSE = False
+
+# API tokens expire (`sendhub token EMAIL --expires-in-days N`); this is the default.
+API_TOKEN_DAYS = int(os.environ.get("SENDHUB_API_TOKEN_DAYS", "90"))
+
+# Passkeys (django-otp-webauthn) as a second factor beside an authenticator app, never instead of a password.
+OTP_WEBAUTHN_RP_ID = os.environ.get("SENDHUB_WEBAUTHN_RP_ID", "localhost" if DEBUG else (ALLOWED_HOSTS or [""])[0])
+OTP_WEBAUTHN_RP_NAME = PARTNERSHIP_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SENDHUB_WEBAUTHN_ORIGINS", "http://localhost:8000" if DEBUG else f"https://{OTP_WEBAUTHN_RP_ID}")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # django-otp; sendhub.accounts.device_admin hides keys anyway
+# ---- end of SIGN-IN HARDENING ----------------------------------------------------------------------
 
 OTP_TOTP_ISSUER = PARTNERSHIP_NAME
 

@@ -61,8 +61,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     email_notifications = models.BooleanField(default=True, help_text="Also email each message (never with a child's details)")
     easy_read = models.BooleanField(default=False, help_text="Show the easy-read tracker first")
-    failed_sign_ins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -80,12 +78,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def needs_two_factor(self) -> bool:
         return self.role in STAFF_ROLES
 
-    def is_locked(self, now=None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and change records"
 
 
 class ApiToken(models.Model):
-    """A bearer token for an integration; only its SHA-256 is stored."""
+    """A bearer token for an integration; only its SHA-256 is stored.
+
+    Tokens expire and are read-only unless issued with the write scope (docs/accounts-security.md).
+    """
+
+    MAX_DAYS = 366
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, default="integration")
@@ -94,6 +99,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(help_text="The token stops working at this time")
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ,
+                             help_text="Read-only tokens cannot record or change anything")
 
     def __str__(self) -> str:
         return f"{self.prefix}… for {self.user.email}"

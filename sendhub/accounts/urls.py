@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import passkeys, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("sign-out", views.sign_out, name="sign-out"),
     path("signed-out", views.signed_out, name="signed-out"),
     path("", views.account, name="account"),
+    path("passkeys", passkeys.passkeys, name="passkeys"),
+    path("passkeys/<int:pk>/remove", passkeys.remove_passkey, name="remove-passkey"),
 ]

@@ -56,7 +56,8 @@ def two_factor(request):
             services.note_signed_in(request=request, user=user)
             return redirect(_next_url(request))
         form.add_error("code", "The security code is not correct: enter the code shown in your app now")
-    context = {"form": form, "setting_up": setting_up, "next": _next_url(request, "")}
+    context = {"form": form, "setting_up": setting_up, "next": _next_url(request, ""),
+               "has_passkey": not setting_up and services.has_passkey(user)}
     if setting_up:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code to add sendhub to your authenticator app")
         context["secret"] = _base32_key(device)

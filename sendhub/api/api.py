@@ -9,7 +9,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from sendhub.accounts.services import user_for_token
+from sendhub.accounts.models import TokenScope
+from sendhub.accounts.services import token_for
 from sendhub.audit.selectors import record_history
 from sendhub.audit.services import record_children_shown
 from sendhub.clock.cases import deadline_rows
@@ -29,22 +30,47 @@ from .schemas import (
 PAGE_SIZE = 100
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnlyToken(Exception):
+    """A read-only token was used for an operation that records or changes something."""
+
+
 class TokenAuth(HttpBearer):
+    """A valid token (not revoked, not expired, its user active and not paused by sign-in throttling);
+    operations other than reads also need a token with the write scope (docs/accounts-security.md)."""
+
+    openapi_description = (
+        "A token from `sendhub token EMAIL` (an operator command). Scopes: `read` (default: GET only) or `write`"
+        " (also POST and PUT). Tokens expire after 90 days unless issued otherwise. 401: missing, unknown, expired or"
+        " revoked token, deactivated user, or sign-in paused after repeated failures. 403: a read-only token used"
+        " for a write operation.")
+
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = token_for(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.api_token = api_token
+        if request.method not in READ_METHODS and api_token.scope != TokenScope.WRITE:
+            raise ReadOnlyToken()
+        return api_token.user
 
 
 api = NinjaAPI(
     title="sendhub API",
     version="1",
-    description="Integration API for a local area SEND partnership. Authenticate with `Authorization: Bearer <token>`;"
-    " `sendhub token EMAIL` issues one. A caller sees only what its user may see.",
+    description="Integration API for a local area SEND partnership. Authenticate with `Authorization: Bearer <token>`."
+    " An operator issues tokens on the server with `sendhub token EMAIL [--scope read|write] [--expires-in-days N]`."
+    " Tokens expire (90 days unless the operator chose otherwise) and are read-only unless issued with the write"
+    " scope: a read-only token gets 403 from every operation that records or changes something (POST, PUT, PATCH,"
+    " DELETE). An expired or revoked token, a deactivated user or an account whose sign-in is paused after"
+    " repeated failures gets 401. A caller sees only what its user may see.",
     auth=TokenAuth(),
     urls_namespace="api",
 )
+
 
 # Every operation can refuse a missing token (401) and input that does not fit its schema (422).
 COMMON = {401: ErrorOut, 422: ErrorOut}
@@ -66,6 +92,12 @@ def invalid_request(request, exc):
 def unauthorised(request, exc):
     return api.create_response(request, {"detail": "Give a valid API token: Authorization: Bearer <token>", "errors": {}},
                                status=401)
+
+
+@api.exception_handler(ReadOnlyToken)
+def read_only_token(request, exc):
+    return api.create_response(request, {"detail": "This token can only read: ask your administrator for a token with"
+                                         " the write scope", "errors": {}}, status=403)
 
 
 @api.exception_handler(Http404)

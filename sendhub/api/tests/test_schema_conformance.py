@@ -31,7 +31,7 @@ def keep_the_test_connection_open():
 
 @pytest.fixture
 def caseworker_token(area):
-    return issue_api_token(user=area.users["caseworker"])
+    return issue_api_token(user=area.users["caseworker"], scope="write")
 
 
 @schema.parametrize()

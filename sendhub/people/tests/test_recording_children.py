@@ -96,7 +96,7 @@ def test_concurrent_edits_never_silently_overwrite(area, client_for):
 
 
 def test_api_refuses_bad_input_with_field_errors(area, client):
-    token = issue_api_token(user=area.users["caseworker"])
+    token = issue_api_token(user=area.users["caseworker"], scope="write")
     headers = {"authorization": f"Bearer {token}"}
     payload = {"given_name": "Jamie", "family_name": "Example", "date_of_birth": str(date.today() + timedelta(days=3)),
                "nhs_number": "943 476 5918"}
@@ -112,7 +112,7 @@ def test_api_refuses_bad_input_with_field_errors(area, client):
 
 
 def test_api_update_with_a_stale_version_is_a_conflict(area, client):
-    token = issue_api_token(user=area.users["caseworker"])
+    token = issue_api_token(user=area.users["caseworker"], scope="write")
     headers = {"authorization": f"Bearer {token}"}
     child = area.child
     body = {"given_name": "Robin", "family_name": child.family_name, "date_of_birth": str(child.date_of_birth),
