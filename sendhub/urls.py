@@ -12,6 +12,7 @@ admin.site.login = lambda request, extra_context=None: redirect(f"/account/sign-
 urlpatterns = [
     path("", include("sendhub.web.urls")),
     path("account/", include("sendhub.accounts.urls")),
+    path("", include("sendhub.accounts.manage_urls")),
     path("", include("sendhub.clock.urls")),
     path("", include("sendhub.assessments.urls")),
     path("", include("sendhub.letters.urls")),

@@ -70,20 +70,11 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed device a person is setting up, made once so the key stays the same on reload."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-
-
 def verify_totp(*, request, user: User, device: TOTPDevice, code: str) -> bool:
     code = "".join((code or "").split())
     if user.is_locked():
         raise SignInRefused(_locked_message())
     if code.isdigit() and len(code) == 6 and device.verify_token(code):
-        if not device.confirmed:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
         return True
     note_failed_attempt(request=request, user=user)
     if user.is_locked():
