@@ -4,9 +4,8 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendhub.people.models import FamilyMember
@@ -113,9 +112,10 @@ def staff_action(request, pk: int, action: str):
 
 
 @login_required
-@require_POST
 def staff_invitation_resend(request, invitation_pk: int):
     require_perm(request, "accounts.invite_staff")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     invitation = get_object_or_404(
         Invitation.objects.open().filter(kind=InvitationKind.STAFF,
                                          organisation__in=invitations.organisations_for_inviter(request.user)),
@@ -176,10 +176,11 @@ def child_family_remove(request, pk: int, member_pk: int):
 
 
 @login_required
-@require_POST
 def child_invitation_withdraw(request, pk: int, invitation_pk: int):
     child = get_child_or_404(request, pk, audit_summary="Withdrew an invitation")
     require_perm(request, "accounts.manage_parents", child)
+    if request.method != "POST":  # after the permission check: a stranger learns nothing from the method
+        return HttpResponseNotAllowed(["POST"])
     invitation = get_object_or_404(child.invitations.open(), pk=invitation_pk)
     invitations.withdraw_invitation(actor=request.user, invitation=invitation, request=request)
     messages.success(request, f"The invitation to {invitation.full_name} has been withdrawn")
