@@ -256,7 +256,7 @@ def invite_to_child(*, actor, child: Child, email: str, full_name: str, as_young
 def remove_family_access(*, actor, member: FamilyMember, request=None) -> FamilyMember:
     """End a parent's or carer's access to this child through their account; the family record stays."""
     with transaction.atomic():
-        locked = FamilyMember.objects.select_for_update().select_related("user", "child").get(pk=member.pk)
+        locked = FamilyMember.objects.select_for_update(of=("self",)).select_related("user", "child").get(pk=member.pk)
         if locked.user_id is None:
             raise ValidationError(f"{locked.full_name} has no account linked to this record")
         before = locked.user_id
