@@ -87,9 +87,16 @@ class AcceptInvitationForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "class": "govuk-input--width-5", "spellcheck": "false"}))
 
-    def __init__(self, *args, sets_password: bool, needs_authenticator: bool, **kwargs):
+    def __init__(self, *args, sets_password: bool, needs_authenticator: bool, existing_account: bool = False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
-        if not sets_password:
+        if existing_account:  # a parent adding a child to the account they have: their password, once
+            del self.fields["password_again"]
+            field = self.fields["password"]
+            field.label, field.help_text = "Your password", "The password you sign in with"
+            field.widget.attrs["autocomplete"] = "current-password"
+            self.style_fields()
+        elif not sets_password:
             del self.fields["password"], self.fields["password_again"]
         if not needs_authenticator:
             del self.fields["code"]

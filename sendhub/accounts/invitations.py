@@ -67,16 +67,24 @@ def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _check_person(errors: dict, *, email: str, full_name: str) -> None:
+EXISTING_ACCOUNT = ("There is already an account with this email address. If they cannot sign in, they can reset "
+                    "their password from the sign-in page")
+
+
+def _check_person(errors: dict, *, email: str, full_name: str, existing_parent_allowed: bool = False) -> User | None:
+    """Check the name and address; return the parent's existing account when one may be linked instead."""
     if not full_name:
         errors["full_name"] = "Enter their full name"
     if not email:
         errors["email"] = "Enter their email address"
-    elif "@" not in email or " " in email:
+        return None
+    if "@" not in email or " " in email:
         errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    elif User.objects.filter(email=email).exists():
-        errors["email"] = ("There is already an account with this email address. If they cannot sign in, "
-                           "they can reset their password from the sign-in page")
+        return None
+    existing = User.objects.filter(email=email).first()
+    if existing is not None and not (existing_parent_allowed and existing.role == Role.FAMILY and existing.is_active):
+        errors["email"] = EXISTING_ACCOUNT
+    return existing
 
 
 def _issue(*, kind, email, full_name, role, actor, request, organisation=None, teams=(), child=None,
@@ -114,6 +122,10 @@ def _email_link(invitation: Invitation, link: str) -> None:
         subject = f"You have been invited to {settings.SERVICE_NAME}"
         what = (f"{who} has invited you to {service}. Open this link to choose a password and set up your "
                 "authenticator app:")
+    elif invitation.user_id:
+        subject = f"You have been invited to follow another child's support on {settings.SERVICE_NAME}"
+        what = (f"{who} has invited you to follow the support for another child or young person in your "
+                f"{service} account. Open this link and enter your password to add them:")
     else:
         subject = f"You have been invited to {settings.SERVICE_NAME}"
         what = (f"{who} has invited you to {service}, where you can follow the support for a child or young "
@@ -232,7 +244,9 @@ def invite_to_child(*, actor, child: Child, email: str, full_name: str, as_young
     """
     email, full_name = _normalise_email(email), " ".join((full_name or "").split())
     errors: dict[str, str] = {}
-    _check_person(errors, email=email, full_name=full_name)
+    existing = _check_person(errors, email=email, full_name=full_name, existing_parent_allowed=not as_young_person)
+    if existing is not None and "email" not in errors and FamilyMember.objects.filter(child=child, user=existing).exists():
+        errors["email"] = "This person's account is already linked to this child"
     if as_young_person:
         if child.account_id:
             errors["who"] = f"{child.full_name} already has their own account"
@@ -246,7 +260,8 @@ def invite_to_child(*, actor, child: Child, email: str, full_name: str, as_young
     with transaction.atomic():
         issued = _issue(kind=InvitationKind.FAMILY, email=email, full_name=full_name, role=role, actor=actor,
                         request=request, child=child, relationship="" if as_young_person else relationship,
-                        parental_responsibility=parental_responsibility and not as_young_person)
+                        parental_responsibility=parental_responsibility and not as_young_person,
+                        user=existing)  # a parent who already has an account adds this child to it
         who = "the young person" if as_young_person else Relationship(relationship).label.lower()
         _audit(actor=actor, action=AuditAction.CREATE, obj=issued.invitation, child=child, request=request,
                summary=f"Invited {full_name} ({who}) to use the service")
@@ -313,10 +328,14 @@ def accept_invitation(*, raw: str, password: str = "", code: str = "", request=N
 
     Raises InvitationRefused for a link that cannot be used, ValidationError naming each bad field.
     """
+    first_look = invitation_for_link(raw)
+    if first_look.links_existing_account:
+        _check_existing_password(first_look, password, request)
     with transaction.atomic():
         invitation = invitation_for_link(raw, for_update=True)
+        new_account = invitation.sets_password
         errors: dict[str, list[str]] = {}
-        if invitation.sets_password:
+        if new_account:
             if User.objects.filter(email=invitation.email).exists():
                 raise InvitationRefused("There is already an account with this email address: sign in instead, "
                                         "or reset your password from the sign-in page.")
@@ -342,7 +361,7 @@ def accept_invitation(*, raw: str, password: str = "", code: str = "", request=N
             errors["code"] = ["The security code must be 6 digits"]
         if errors:
             raise ValidationError(errors)
-        if invitation.sets_password:
+        if new_account:
             try:
                 with transaction.atomic():
                     user = User.objects.create_user(
@@ -366,15 +385,36 @@ def accept_invitation(*, raw: str, password: str = "", code: str = "", request=N
         invitation.user = user
         invitation.save(update_fields=["used_at", "user"])
         summary = {InvitationKind.STAFF: "Accepted the invitation and set up an authenticator app",
-                   InvitationKind.FAMILY: "Accepted the invitation",
+                   InvitationKind.FAMILY: "Accepted the invitation" + (" and added the child to their account"
+                                                                      if not new_account else ""),
                    InvitationKind.TWO_FACTOR: "Set up a new authenticator app"}[invitation.kind]
-        _audit(actor=user, action=AuditAction.CREATE if invitation.sets_password else AuditAction.UPDATE,
+        _audit(actor=user, action=AuditAction.CREATE if new_account else AuditAction.UPDATE,
                obj=user, request=request, summary=summary)
         if invitation.needs_authenticator:
             notify(recipients=[user], subject="An authenticator app was set up for your account",
                    body="An authenticator app was set up for two-factor sign-in to your account. If this was not "
                         "you, contact your administrator at once.")
         return user
+
+
+def _check_existing_password(invitation: Invitation, password: str, request) -> None:
+    """A parent adding a child to their account proves it is theirs; wrong passwords count towards the lockout.
+
+    Runs before the acceptance's transaction, so a failure is still counted when the acceptance is undone.
+    """
+    from .services import _locked_message, note_failed_attempt
+
+    user = invitation.user
+    if not user.is_active:
+        raise InvitationRefused("This account has been deactivated.")
+    if user.is_locked():
+        raise InvitationRefused(_locked_message())
+    if not password:
+        raise ValidationError({"password": ["Enter your password"]})
+    if not user.check_password(password):
+        if request is not None:
+            note_failed_attempt(request=request, user=user)
+        raise ValidationError({"password": ["The password is not correct: enter the password you sign in with"]})
 
 
 def _link_to_child(invitation: Invitation, user: User, request) -> None:
@@ -388,8 +428,14 @@ def _link_to_child(invitation: Invitation, user: User, request) -> None:
         _audit(actor=user, action=AuditAction.UPDATE, obj=child, child=child, request=request,
                changes={"account": [None, str(user.pk)]}, summary="The young person's own account was linked")
         return
-    member = (FamilyMember.objects.filter(child=child, user__isnull=True, email__iexact=invitation.email).first()
-              or FamilyMember(child=child, email=invitation.email))
+    if FamilyMember.objects.filter(child=child, user=user).exists():
+        raise InvitationRefused("Your account is already linked to this child.")
+    # the family-member record already kept for this person (by email, or by name), else a new one
+    unlinked = FamilyMember.objects.filter(child=child, user__isnull=True)
+    member = (unlinked.filter(email__iexact=invitation.email).first()
+              or unlinked.filter(email="", full_name__iexact=invitation.full_name).first()
+              or FamilyMember(child=child))
+    member.email = invitation.email
     existed = member.pk is not None
     member.user, member.full_name = user, invitation.full_name
     member.relationship, member.parental_responsibility = invitation.relationship, invitation.parental_responsibility

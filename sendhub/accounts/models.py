@@ -168,7 +168,13 @@ class Invitation(models.Model):
 
     @property
     def sets_password(self) -> bool:
-        return self.kind in {InvitationKind.STAFF, InvitationKind.FAMILY}
+        """A new account: the person chooses its password."""
+        return self.kind in {InvitationKind.STAFF, InvitationKind.FAMILY} and self.user_id is None
+
+    @property
+    def links_existing_account(self) -> bool:
+        """A parent who already has an account (another child, or invited again): they give their password."""
+        return self.kind == InvitationKind.FAMILY and self.user_id is not None and self.used_at is None
 
     def status(self, now=None) -> str:
         now = now or timezone.now()

@@ -64,7 +64,8 @@ def invitation_accept(request):
         request.session.pop(SESSION_KEY, None)
         return _refused(request, str(refusal))
     form = AcceptInvitationForm(request.POST or None, sets_password=found.sets_password,
-                                needs_authenticator=found.needs_authenticator)
+                                needs_authenticator=found.needs_authenticator,
+                                existing_account=found.links_existing_account)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitations.accept_invitation(raw=raw, password=form.cleaned_data.get("password", ""),

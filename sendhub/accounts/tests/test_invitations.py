@@ -287,6 +287,38 @@ def test_a_caseworker_invites_a_parent_who_then_sees_that_child_only(area, clien
     assert [c.pk for c in parent.get(reverse("web:home")).context["children"]] == [child.pk]
 
 
+def test_a_parent_with_an_account_adds_another_child_with_their_own_password(area, client_for,
+                                                                            django_capture_on_commit_callbacks):
+    parent, caseworker = area.users["parent"], area.users["caseworker"]
+    invite = {"who": "parent", "full_name": parent.full_name, "relationship": "mother", "parental_responsibility": "yes"}
+    client = client_for(caseworker)
+    already = client.post(reverse("manage:child-invite", args=[area.child.pk]), {**invite, "email": parent.email})
+    assert "already linked to this child" in already.content.decode()
+    staff = client.post(reverse("manage:child-invite", args=[area.other_child.pk]),
+                        {**invite, "email": area.users["therapist"].email})
+    assert "There is already an account with this email address" in staff.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("manage:child-invite", args=[area.other_child.pk]), {**invite, "email": parent.email})
+    assert Invitation.objects.get().user == parent
+    [email] = mail.outbox
+    assert "another child" in email.subject and area.other_child.given_name not in email.body
+
+    browser = Client()
+    browser.get(reverse("accounts:invitation", args=[token_in(email)]))
+    page = browser.get(reverse("accounts:invitation-accept")).content.decode()
+    assert "Add a child to your account" in page and "Enter the password again" not in page
+    wrong = browser.post(reverse("accounts:invitation-accept"), {"password": "not-my-password"})
+    assert "The password is not correct" in wrong.content.decode()
+    parent.refresh_from_db()
+    assert parent.failed_sign_ins == 1  # counted towards the lockout, like a wrong sign-in
+    assert not FamilyMember.objects.filter(child=area.other_child, user=parent).exists()
+    response = browser.post(reverse("accounts:invitation-accept"), {"password": PASSWORD})
+    assert response["Location"] == reverse("web:child", args=[area.other_child.pk])
+    assert FamilyMember.objects.get(child=area.other_child, user=parent).relationship == "mother"
+    assert len(browser.get(reverse("web:home")).context["children"]) == 3
+    assert AuditEvent.objects.filter(actor=parent, summary__endswith="added the child to their account").exists()
+
+
 def test_a_caseworker_invites_the_young_person_of_16_to_their_own_record(area, client_for,
                                                                          django_capture_on_commit_callbacks):
     child = area.other_child
@@ -343,6 +375,11 @@ def test_a_young_person_of_16_invites_and_removes_a_parent(area, client_for, dja
     assert client_for(parent).get(reverse("web:child", args=[child.pk])).status_code == 404
     assert AuditEvent.objects.filter(actor=young_person, child=child, summary__startswith="Removed").exists()
     assert not SharingConsent.objects.exists()  # their sharing choice is a separate thing
+    with django_capture_on_commit_callbacks(execute=True):  # and they can invite that parent back later
+        again = client.post(reverse("manage:child-invite", args=[child.pk]), {
+            "full_name": parent.full_name, "email": parent.email, "relationship": "mother",
+            "parental_responsibility": "yes"})
+    assert again.status_code == 302 and Invitation.objects.filter(user=parent).exists()
 
 
 def test_a_young_person_under_16_and_a_parent_cannot_manage_parents(area, client_for):
