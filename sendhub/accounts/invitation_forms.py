@@ -95,6 +95,7 @@ class AcceptInvitationForm(GovukFormMixin, forms.Form):
             field = self.fields["password"]
             field.label, field.help_text = "Your password", "The password you sign in with"
             field.widget.attrs["autocomplete"] = "current-password"
+            self._bound_fields_cache.clear()  # bound fields made while styling kept the old label
             self.style_fields()
         elif not sets_password:
             del self.fields["password"], self.fields["password_again"]
@@ -113,7 +114,8 @@ class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
     """Django's reset form: the same answer whether or not the address has an account; each email sent is audited."""
 
     email = forms.EmailField(
-        label="Email address", max_length=254, error_messages=EMAIL_ERRORS,
+        label="Email address", max_length=254,
+        error_messages={**EMAIL_ERRORS, "required": "Enter your email address"},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
@@ -134,4 +136,6 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
         self.fields["new_password2"].label = "Enter the new password again"
         self.fields["new_password2"].help_text = ""
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.fields["new_password2"].widget.attrs.pop("aria-describedby", None)
+        self._bound_fields_cache.clear()  # bound fields made while styling kept Django's labels
         self.style_fields()

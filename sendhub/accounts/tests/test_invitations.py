@@ -307,6 +307,7 @@ def test_a_parent_with_an_account_adds_another_child_with_their_own_password(are
     browser.get(reverse("accounts:invitation", args=[token_in(email)]))
     page = browser.get(reverse("accounts:invitation-accept")).content.decode()
     assert "Add a child to your account" in page and "Enter the password again" not in page
+    assert ">Your password</label>" in page
     wrong = browser.post(reverse("accounts:invitation-accept"), {"password": "not-my-password"})
     assert "The password is not correct" in wrong.content.decode()
     parent.refresh_from_db()
