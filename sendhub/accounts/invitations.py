@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record
 from sendhub.messaging.services import notify
-from sendhub.organisations.models import Organisation, Team
+from sendhub.organisations.models import Organisation
 from sendhub.people.models import Child, FamilyMember, Relationship
 from sendhub.people.selectors import AGE_OF_OWN_CONSENT
 

@@ -458,6 +458,10 @@ def test_invite_staff_command_emails_the_link_and_prints_it_only_when_asked(area
         call_command("invite_staff", "--email", "first@example.test", "--name", "Fran First", "--role",
                      "administrator", "--organisation", area.la.name, "--print-link", stdout=out)
     assert link_in(mail.outbox[1]) in out.getvalue()
+    settings.SITE_URL = ""  # with DEBUG off and no page to take the address from, links need SENDHUB_SITE_URL
+    with pytest.raises(CommandError, match="Set SENDHUB_SITE_URL"):
+        call_command("invite_staff", "--email", "x@example.test", "--name", "X", "--role", "caseworker",
+                     "--organisation", area.la.name)
     with pytest.raises(CommandError, match="No organisation is called"):
         call_command("invite_staff", "--email", "x@example.test", "--name", "X", "--role", "caseworker",
                      "--organisation", "Nowhere Council")
