@@ -164,7 +164,9 @@ def roles_for_inviter(user) -> list[tuple[str, str]]:
 
 
 def staff_visible_to(user):
-    """The staff accounts a team manager or administrator looks after."""
+    """The staff accounts a team manager or administrator looks after (an administrator: all of them)."""
+    if user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR:
+        return User.objects.filter(role__in=STAFF_ROLES)
     return User.objects.filter(role__in=STAFF_ROLES, organisation__in=organisations_for_inviter(user))
 
 
