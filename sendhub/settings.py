@@ -53,6 +53,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The partnership this installation serves: shown in the header, letters and the public dashboard.
 PARTNERSHIP_NAME = os.environ.get("SENDHUB_PARTNERSHIP_NAME", "Calderbrook SEND Partnership")
 SERVICE_NAME = os.environ.get("SENDHUB_SERVICE_NAME", "SEND support")
+# The address people use to reach this installation, for links in emails sent without a request
+# (`sendhub invite_staff`); pages that send links use the address they were reached at when it is empty.
+SITE_URL = os.environ.get("SENDHUB_SITE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sendhub.web.urls")),
     path("account/", include("sendhub.accounts.urls")),
     path("account/passkey-ceremony/", include("sendhub.accounts.passkey_urls")),  # JSON, for the passkey script
+    path("", include("sendhub.accounts.manage_urls")),
     path("", include("sendhub.clock.urls")),
     path("", include("sendhub.assessments.urls")),
     path("", include("sendhub.letters.urls")),

@@ -1,7 +1,25 @@
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
-OPEN_PREFIXES = ("/account/", "/static/", "/api/", "/accessibility", "/cookies", "/healthz")
+# Before the second factor a member of staff reaches only these pages: signing in and out, the
+# invitation and new-authenticator flow, and password reset. Everything else sends them to two-factor.
+BEFORE_TWO_FACTOR = frozenset({
+    "accounts:sign-in", "accounts:two-factor", "accounts:sign-out", "accounts:signed-out",
+    "accounts:invitation", "accounts:invitation-accept",
+    "accounts:password-reset", "accounts:password-reset-sent", "accounts:password-reset-confirm",
+    "accounts:password-reset-done",
+})
+# Files and public pages with nothing personal on them; the API authenticates every call by token alone.
+OPEN_PREFIXES = ("/static/", "/api/", "/healthz", "/accessibility", "/privacy")
+
+
+def reachable_before_two_factor(path: str) -> bool:
+    if path.startswith(OPEN_PREFIXES):
+        return True
+    try:
+        return resolve(path).view_name in BEFORE_TWO_FACTOR
+    except Resolver404:
+        return False
 
 
 class StaffTwoFactorMiddleware:
@@ -16,7 +34,7 @@ class StaffTwoFactorMiddleware:
             user.is_authenticated
             and user.needs_two_factor
             and not user.is_verified()
-            and not request.path.startswith(OPEN_PREFIXES)
+            and not reachable_before_two_factor(request.path_info)
         ):
             return redirect(reverse("accounts:two-factor") + f"?next={request.get_full_path()}")
         return self.get_response(request)

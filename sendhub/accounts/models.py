@@ -113,3 +113,83 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "sh_" + secrets.token_urlsafe(32)
+
+
+INVITATION_LIFETIME_HOURS = 72
+
+
+class InvitationKind(models.TextChoices):
+    STAFF = "staff", "Staff account"
+    FAMILY = "family", "Parent, carer or young person linked to a child"
+    TWO_FACTOR = "two_factor", "New authenticator for an existing staff account"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Invitations whose link still works: not used, not withdrawn, not expired."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use link that lets one person set up their own account (or a new authenticator).
+
+    Only the SHA-256 of the link's secret is stored, so the table cannot be used to sign in as anyone.
+    The account is made when the invitation is accepted, from the details recorded here.
+    """
+
+    kind = models.CharField(max_length=20, choices=InvitationKind.choices)
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    teams = models.ManyToManyField("organisations.Team", blank=True, related_name="+")
+    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
+                              help_text="For a family invitation: the child the new account is linked to")
+    relationship = models.CharField(max_length=20, blank=True, help_text="A parent or carer's relationship to the child")
+    parental_responsibility = models.BooleanField(default=False)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations",
+                             help_text="The existing account (new authenticator), or the account made on acceptance")
+    token_hash = models.CharField(max_length=64, unique=True)
+    totp_key = models.CharField(max_length=80, blank=True, help_text="The authenticator key offered while enrolling")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   help_text="Empty when issued from the command line")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.email}"
+
+    @property
+    def needs_authenticator(self) -> bool:
+        return self.kind == InvitationKind.TWO_FACTOR or (self.kind == InvitationKind.STAFF and self.role in STAFF_ROLES)
+
+    @property
+    def sets_password(self) -> bool:
+        """A new account: the person chooses its password."""
+        return self.kind in {InvitationKind.STAFF, InvitationKind.FAMILY} and self.user_id is None
+
+    @property
+    def links_existing_account(self) -> bool:
+        """A parent who already has an account (another child, or invited again): they give their password."""
+        return self.kind == InvitationKind.FAMILY and self.user_id is not None and self.used_at is None
+
+    def status(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.used_at:
+            return "Accepted"
+        if self.revoked_at:
+            return "Withdrawn"
+        if self.expires_at <= now:
+            return "Expired"
+        return "Waiting to be accepted"

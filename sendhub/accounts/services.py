@@ -74,24 +74,12 @@ def has_passkey(user: User) -> bool:
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed device a person is setting up, made once so the key stays the same on reload."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-
-
 def verify_totp(*, request, user: User, device: TOTPDevice, code: str) -> bool:
     """Check a code; wrong codes count towards the same throttling as wrong passwords."""
     code = "".join((code or "").split())
     if not throttling.may_try(request, user.email):
         raise SignInRefused(sign_in_error())
     if code.isdigit() and len(code) == 6 and device.verify_token(code):
-        if not device.confirmed:
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                record(actor=user, action=AuditAction.CREATE, channel=channel_of(request), obj=device,
-                       summary="Set up an authenticator app for two-factor sign-in", path=request.path)
         return True
     if note_code_failure(request=request, user=user):
         raise SignInRefused(sign_in_error())

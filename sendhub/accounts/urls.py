@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import passkeys, views
+from . import passkeys, views, views_invitations
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +11,13 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("passkeys", passkeys.passkeys, name="passkeys"),
     path("passkeys/<int:pk>/remove", passkeys.remove_passkey, name="remove-passkey"),
+    # Invitations and new authenticators: a single-use link from an email.
+    path("invitation/accept", views_invitations.invitation_accept, name="invitation-accept"),
+    path("invitation/<str:token>", views_invitations.invitation, name="invitation"),
+    # Forgotten passwords (Django's reset machinery, GOV.UK pages).
+    path("password-reset", views_invitations.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent", views_invitations.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>", views_invitations.PasswordResetConfirmView.as_view(),
+         name="password-reset-confirm"),
+    path("password-reset/done", views_invitations.PasswordResetDoneView.as_view(), name="password-reset-done"),
 ]

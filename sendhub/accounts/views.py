@@ -1,4 +1,3 @@
-import segno
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -36,14 +35,19 @@ def sign_in(request):
 
 @login_required
 def two_factor(request):
-    """Staff confirm a code from their authenticator app, setting one up the first time."""
+    """Staff confirm a code from their authenticator app.
+
+    There is no setting up here: an authenticator is only ever added through an emailed single-use link
+    (invitations.py), so a password alone never binds one. Someone without one is signed out and told how
+    to get a link.
+    """
     user = request.user
     if not user.needs_two_factor or user.is_verified():
         return redirect(_next_url(request))
     device = services.confirmed_totp_device(user)
-    setting_up = device is None
-    if setting_up:
-        device = services.pending_totp_device(user)
+    if device is None:
+        logout(request)
+        return render(request, "accounts/no_authenticator.html", status=403)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,22 +57,12 @@ def two_factor(request):
             return render(request, "accounts/sign_in.html", {"form": SignInForm(), "refusal": str(refusal)}, status=403)
         if ok:
             otp_login(request, device)
+            request.session.cycle_key()  # a session id seen before the second factor is worthless after it
             services.note_signed_in(request=request, user=user)
             return redirect(_next_url(request))
         form.add_error("code", "The security code is not correct: enter the code shown in your app now")
-    context = {"form": form, "setting_up": setting_up, "next": _next_url(request, ""),
-               "has_passkey": not setting_up and services.has_passkey(user)}
-    if setting_up:
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code to add sendhub to your authenticator app")
-        context["secret"] = _base32_key(device)
-    return render(request, "accounts/two_factor.html", context)
-
-
-def _base32_key(device) -> str:
-    import base64
-
-    key = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    return render(request, "accounts/two_factor.html",
+                  {"form": form, "next": _next_url(request, ""), "has_passkey": services.has_passkey(user)})
 
 
 @require_POST

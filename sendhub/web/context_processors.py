@@ -40,6 +40,8 @@ def navigation(request):
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))
     items.append(("Messages", reverse("portal:messages")))
+    if rules.has_perm("accounts.invite_staff", user):
+        items.append(("Staff accounts", reverse("manage:staff")))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Support admin", reverse("admin:index")))
     return {"nav_items": [{"label": label, "url": url, "current": request.path == url} for label, url in items]}

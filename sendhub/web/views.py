@@ -63,6 +63,8 @@ def child_detail(request, pk: int):
         "is_staff_view": rules.has_perm("people.view_child_list", user),
         "can_change": rules.has_perm("people.change_child", user, child),
         "can_set_consent": rules.has_perm("people.set_sharing_consent", user, child),
+        "can_manage_family_accounts": rules.has_perm("accounts.manage_parents", user, child),
+        "can_invite_family": rules.has_perm("accounts.invite_family", user, child),
         "can_request_assessment": rules.has_perm("assessments.request_assessment", user, child)
         and not any(p.status == "active" for p in child.plans.all())
         and not child.assessments.filter(outcome="open").exists(),

@@ -118,6 +118,8 @@ NOT_CHILD_SCOPED = {
     "waits:list", "waits:new-referral", "waits:service-figures", "waits:service-details",
     "dashboard:drill-down", "dashboard:export", "dashboard:action-edit",  # a metric, a file format, a Big Plan action
     "accounts:remove-passkey",  # a passkey's id: someone else's is 'not found' (accounts/tests/test_passkeys.py)
+    "manage:staff-member", "manage:staff-action", "manage:staff-invitation-resend",  # staff accounts (accounts tests)
+    "accounts:invitation", "accounts:password-reset-confirm",  # a link's secret, not a record's id
 }
 
 
@@ -169,6 +171,11 @@ def urls_for(area, records) -> dict[str, str]:
         "waits:family-referral": reverse("waits:family-referral", args=[child.pk, r["referral"].pk]),
         "dashboard:disagreement": reverse("dashboard:disagreement", args=[r["assessment"].pk]),
         "reviews:transition": reverse("reviews:transition", args=[r["transition"].pk]),
+        "manage:child-family": reverse("manage:child-family", args=[child.pk]),
+        "manage:child-invite": reverse("manage:child-invite", args=[child.pk]),
+        "manage:child-family-remove": reverse("manage:child-family-remove",
+                                              args=[child.pk, child.family_members.first().pk]),
+        "manage:child-invitation-withdraw": reverse("manage:child-invitation-withdraw", args=[child.pk, 1]),
     }
 
 
