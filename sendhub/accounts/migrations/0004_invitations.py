@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_message_preferences'),
+        ('accounts', '0003_throttling_by_axes_and_token_expiry_and_scope'),
         ('organisations', '0003_healthservice_version'),
         ('people', '0001_initial'),
     ]
