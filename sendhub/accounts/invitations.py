@@ -404,18 +404,20 @@ def _check_existing_password(invitation: Invitation, password: str, request) -> 
 
     Runs before the acceptance's transaction, so a failure is still counted when the acceptance is undone.
     """
-    from .services import _locked_message, note_failed_attempt
+    from . import throttling
+    from .services import sign_in_error
 
     user = invitation.user
     if not user.is_active:
         raise InvitationRefused("This account has been deactivated.")
-    if user.is_locked():
-        raise InvitationRefused(_locked_message())
+    if request is not None and (not throttling.may_try(request, user.email)
+                                or throttling.account_is_locked(user.email)):
+        raise InvitationRefused(sign_in_error())
     if not password:
         raise ValidationError({"password": ["Enter your password"]})
     if not user.check_password(password):
         if request is not None:
-            note_failed_attempt(request=request, user=user)
+            throttling.note_failure(request, user.email)
         raise ValidationError({"password": ["The password is not correct: enter the password you sign in with"]})
 
 
@@ -479,7 +481,7 @@ def reactivate_user(*, actor, user: User, request=None) -> User:
     if user.is_active:
         raise ValidationError("This account is already active")
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True, failed_sign_ins=0, locked_until=None)
+        User.objects.filter(pk=user.pk).update(is_active=True)
         user.refresh_from_db()
         _audit(actor=actor, action=AuditAction.UPDATE, obj=user, request=request, changes={"is_active": [False, True]},
                summary=f"Reactivated {user.email}")

@@ -8,9 +8,12 @@ BEFORE_TWO_FACTOR = frozenset({
     "accounts:invitation", "accounts:invitation-accept",
     "accounts:password-reset", "accounts:password-reset-sent", "accounts:password-reset-confirm",
     "accounts:password-reset-done",
+    # A passkey is a second factor too: its sign-in ceremony (accounts.passkeys) comes before verification.
+    "otp_webauthn:credential-authentication-begin", "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 })
 # Files and public pages with nothing personal on them; the API authenticates every call by token alone.
-OPEN_PREFIXES = ("/static/", "/api/", "/healthz", "/accessibility", "/privacy")
+OPEN_PREFIXES = ("/static/", "/api/", "/healthz", "/readyz", "/accessibility", "/privacy")
 
 
 def reachable_before_two_factor(path: str) -> bool:

@@ -86,6 +86,7 @@ class CompleteAuthentication(PasswordCheckedFirst, webauthn_views.CompleteCreden
         if device.user_id != self.request.user.pk:
             raise exceptions.CredentialNotFound()
         super().complete_auth(device)
+        self.request.session.cycle_key()  # as after a code: a session id seen before the second factor is worthless
         services.note_signed_in(request=self.request, user=self.request.user)
 
     def get_redirect_url(self):
