@@ -26,6 +26,38 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "organisation",
                                                              "password1", "password2"]})]
 
+    # What decides which children someone may see (ADR 2): changing any of it grants or ends access.
+    ACCESS_FIELDS = ("role", "organisation_id", "is_active", "is_staff", "is_superuser")
+
+    def save_model(self, request, obj, form, change):
+        """Changes to role, employer, teams or activity in the admin site are audited as changes of access,
+        and unticking "active" ends the person's sessions and tokens at once, as deactivation in the app does."""
+        before = (User.objects.filter(pk=obj.pk).values(*self.ACCESS_FIELDS).first() or {}) if change else {}
+        request._sendhub_teams_before = set(obj.teams.values_list("pk", flat=True)) if change else set()
+        super().save_model(request, obj, form, change)
+        after = {field: getattr(obj, field) for field in self.ACCESS_FIELDS}
+        changed = {f: [before.get(f), after[f]] for f in self.ACCESS_FIELDS if before.get(f) != after[f]}
+        ended = ""
+        if change and before.get("is_active") and not obj.is_active:
+            from .invitations import end_access
+
+            sessions, tokens = end_access(obj)
+            ended = f": {sessions} session(s) and {tokens} API token(s) ended"
+        if changed:
+            record_change(actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE,
+                          obj=obj, request=request, before={f: v[0] for f, v in changed.items()},
+                          after={f: v[1] for f, v in changed.items()},
+                          summary=f"Changed the access of {obj.email} in the admin site{ended}")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_sendhub_teams_before", set())
+        after = set(form.instance.teams.values_list("pk", flat=True))
+        if before != after:
+            record_change(actor=request.user, action=AuditAction.UPDATE, obj=form.instance, request=request,
+                          before={"teams": sorted(before)}, after={"teams": sorted(after)},
+                          summary=f"Changed the teams of {form.instance.email} in the admin site")
+
     def user_change_password(self, request, id, form_url=""):
         """Setting someone's password in the admin site is audited: who, whose, when; never the password."""
         with transaction.atomic():

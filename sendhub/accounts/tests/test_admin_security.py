@@ -96,3 +96,45 @@ def test_clearing_failed_sign_ins_in_the_admin_is_audited(area, support):
     event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="axes.AccessAttempt")
     assert event.actor == area.users["administrator"]
     assert event.changes == {"email": ["parent@example.test", None], "failures": [5, None]}
+
+
+def _change_user_form(person, **overrides):
+    data = {"email": person.email, "full_name": person.full_name, "role": person.role, "job_title": person.job_title,
+            "organisation": person.organisation_id or "", "teams": [t.pk for t in person.teams.all()],
+            "is_active": "on" if person.is_active else ""}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v not in ("", None) or k in {"organisation", "job_title"}}
+
+
+def test_changing_who_someone_is_in_the_admin_is_audited_as_access(area, support):
+    """Role, employer and teams decide which children someone sees (ADR 2): a change there is a grant."""
+    from sendhub.accounts.models import Role
+    from sendhub.organisations.models import Team
+
+    person = area.users["therapist"]
+    team = Team.objects.create(organisation=person.organisation, name="Speech and language therapy")
+    response = support.post(reverse("admin:accounts_user_change", args=[person.pk]),
+                            _change_user_form(person, role=Role.SOCIAL_CARE, teams=[team.pk]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = AuditEvent.objects.filter(object_id=str(person.pk), summary__startswith="Changed the access").get()
+    assert event.actor == area.users["administrator"]
+    assert event.changes["role"] == [Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE]
+    teams = AuditEvent.objects.get(object_id=str(person.pk), summary__startswith="Changed the teams")
+    assert teams.changes == {"teams": [[], [team.pk]]}
+
+
+def test_unticking_active_in_the_admin_ends_sessions_and_tokens_at_once(area, support, client_for):
+    from sendhub.accounts.models import ApiToken
+    from sendhub.accounts.services import issue_api_token
+
+    person = area.users["caseworker"]
+    signed_in = client_for(person)
+    assert signed_in.get(reverse("web:children")).status_code == 200
+    issue_api_token(user=person)
+    response = support.post(reverse("admin:accounts_user_change", args=[person.pk]),
+                            _change_user_form(person, is_active=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not ApiToken.objects.filter(user=person, revoked_at__isnull=True).exists()
+    assert signed_in.get(reverse("web:children")).status_code == 302  # back to sign in
+    event = AuditEvent.objects.get(object_id=str(person.pk), summary__startswith="Changed the access")
+    assert event.changes["is_active"] == [True, False] and "session(s)" in event.summary
