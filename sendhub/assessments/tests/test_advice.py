@@ -115,7 +115,7 @@ def test_advice_closes_with_access_to_the_child(area, client_for, assessment):
     client = client_for(worker)
     page_url = reverse("assessments:give-advice", kwargs={"pk": advice.pk})
     assert client.post(page_url, {"needs": "Needs", "outcomes": "Outcomes", "provision": "Short breaks",
-                                  "attachments": [SimpleUploadedFile("report.pdf", b"%PDF-1.7 report")]}).status_code == 302
+                                  "attachments": [SimpleUploadedFile("report.pdf", pdf_bytes())]}).status_code == 302
     file_urls = [reverse("assessments:evidence", args=[assessment.pk, evidence.pk]),
                  reverse("assessments:advice-file", args=[assessment.pk, AdviceAttachment.objects.get().pk])]
     page = client.get(page_url)
