@@ -1,8 +1,5 @@
 """Thin views: the dashboard, its public view, exports, drill-down, targets, disagreements and the Big Plan."""
 
-import csv
-import io
-
 import rules
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record, record_view
+from sendhub.core import exports
 from sendhub.core.pdf import render_pdf
 from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
@@ -74,13 +72,8 @@ def _table(figs, *, public: bool) -> list[list]:
     return rows
 
 
-def _csv_response(rows, filename: str, snapshot) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
-    writer.writerows(rows)
-    return response
+def _computed_line(snapshot) -> list[str]:
+    return [f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"]
 
 
 @login_required
@@ -93,26 +86,13 @@ def export(request, fmt: str):
     record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=snapshot,
            summary=f"Downloaded the partnership dashboard as {fmt.upper()}", path=request.path)
     if fmt == "csv":
-        return _csv_response(rows, "partnership-dashboard.csv", snapshot)
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Figures"
-    sheet.append([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
-    for row in rows:
-        sheet.append(row)
-    waits = book.create_sheet("Waiting lists")
-    waits.append(["Service", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
-                  "Within the standard"])
+        return exports.csv_response([_computed_line(snapshot), *rows], "partnership-dashboard.csv")
+    waits = [["Service", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
+              "Within the standard"]]
     for w in selectors.wait_rows(snapshot, local_authority=filters.local_authority):
         waits.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="partnership-dashboard.xlsx"'
-    return response
+    return exports.xlsx_response([("Figures", [_computed_line(snapshot), *rows]), ("Waiting lists", waits)],
+                                 "partnership-dashboard.xlsx")
 
 
 def _public_data():
@@ -138,7 +118,7 @@ def public_csv(request):
                  "Within the standard"])
     for w in selectors.wait_rows(snapshot, local_authority=None, public=True):
         rows.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
-    return _csv_response(rows, "send-figures.csv", snapshot)
+    return exports.csv_response([_computed_line(snapshot), *rows], "send-figures.csv")
 
 
 @login_required

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from sendhub.core.exports import csv_text, restore
+
 from . import oruk
 from .models import Service, Taxonomy, TaxonomyTerm
 from .selectors import with_details
@@ -235,7 +237,8 @@ def _rows(archive: zipfile.ZipFile, table: str) -> list[dict]:
     if f"{table}.csv" not in names:
         return []
     text = archive.read(names[f"{table}.csv"]).decode("utf-8-sig")
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
+    # restore(): our own export quotes text that a spreadsheet would run as a formula (core.exports)
+    return [{k: restore((v or "").strip()) for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
 
 
 def _num(value):
@@ -380,10 +383,6 @@ def export_csv_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table, columns in COLUMNS.items():
-            text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            for row in rows[table]:
-                writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
-            archive.writestr(f"{table}.csv", text.getvalue())
+            lines = [columns, *([row.get(column) for column in columns] for row in rows[table])]
+            archive.writestr(f"{table}.csv", csv_text(lines, lineterminator="\n"))
     return buffer.getvalue()
