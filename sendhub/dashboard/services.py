@@ -76,8 +76,13 @@ def run_refresh(*, as_of: date | None = None, prerender: bool = True) -> Dashboa
 def request_refresh(*, now=None) -> bool:
     """Queue the refresh task for the worker, unless one is running or was queued under QUEUE_AGAIN_AFTER ago.
     Called by pages whose figures are missing or more than a day old; they never compute. True if queued now."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
     from .tasks import refresh_dashboard
 
+    if isinstance(task_backends[refresh_dashboard.backend], ImmediateBackend):
+        return False  # that backend would run the refresh here, inside the request: leave it to the nightly command
     now = now or timezone.now()
     _refresh_row()
     queued = (DashboardRefresh.objects.filter(key="dashboard")

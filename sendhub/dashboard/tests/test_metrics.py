@@ -185,3 +185,9 @@ def test_refresh_draws_the_default_charts_for_every_council_and_the_public(const
         charts.render_svg = original
     assert calls == []  # every default chart was already drawn
     assert area_user.organisation_id == constructed.area.la.pk
+
+
+def test_a_task_backend_that_runs_tasks_at_once_is_never_used_from_a_page(db, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(services, "refresh_snapshot", lambda **kw: pytest.fail("a page computed the figures"))
+    assert selectors.current_snapshot() is None and not services.request_refresh()
