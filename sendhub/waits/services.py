@@ -367,11 +367,20 @@ def import_list(*, actor, provider: Organisation, content: bytes, filename: str,
     children = Child.objects.filter(nhs_number__in={p["nhs"] for p in parsed})
     if provider.local_authority_id:
         children = children.filter(local_authority_id=provider.local_authority_id)
-    child_by_nhs = {c.nhs_number: c for c in children}
+    child_by_nhs, ambiguous = {}, set()
+    for c in children:  # NHS numbers are unique per council: a provider with no area may match two councils' children
+        if c.nhs_number in child_by_nhs:
+            ambiguous.add(c.nhs_number)
+        child_by_nhs[c.nhs_number] = c
+    for nhs in ambiguous:
+        del child_by_nhs[nhs]
     existing = set(Referral.objects.filter(service__in=services, reference__in={p["reference"] for p in parsed})
                    .values_list("service_id", "reference"))
     for p in parsed:
-        if p["nhs"] not in child_by_nhs:
+        if p["nhs"] in ambiguous:
+            errors.append(RowError(p["line"], "nhs_number", "More than one council has recorded a child with this "
+                                                              "NHS number: ask the council's SEND team"))
+        elif p["nhs"] not in child_by_nhs:
             errors.append(RowError(p["line"], "nhs_number", "No child with this NHS number is recorded in the area: "
                                                               "add the child first"))
         if (p["service"].pk, p["reference"]) in existing:

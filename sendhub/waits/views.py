@@ -142,8 +142,12 @@ def new_referral(request, pk: int):
         children = Child.objects.filter(nhs_number=data["nhs_number"])
         if provider.local_authority_id:
             children = children.filter(local_authority_id=provider.local_authority_id)
-        child = children.first()
-        if child is None:
+        found = list(children[:2])  # NHS numbers are unique per council: a provider with no area may match two
+        child = found[0] if len(found) == 1 else None
+        if len(found) > 1:
+            form.add_error("nhs_number", "More than one council has recorded a child with this NHS number: ask the "
+                                         "council's SEND team to add the referral")
+        elif child is None:
             form.add_error("nhs_number", "No child with this NHS number is recorded in the area: check the number, "
                                          "or ask the council's SEND team to add the child")
         else:
