@@ -185,6 +185,15 @@ def test_refresh_draws_the_default_charts_for_every_council_and_the_public(const
         charts.render_svg = original
     assert calls == []  # every default chart was already drawn
     assert area_user.organisation_id == constructed.area.la.pk
+    DashboardChart.objects.all().delete()  # as the 3-day clean-up would
+    assert not services.refresh_snapshot(as_of=AS_OF).published  # the next night: the public view keeps the first
+    cache.clear()
+    charts.render_svg = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        Client().get("/dashboard/public/")
+    finally:
+        charts.render_svg = original
+    assert calls == []  # the published snapshot's charts were drawn again by the refresh, not by the visitor
 
 
 def test_a_task_backend_that_runs_tasks_at_once_is_never_used_from_a_page(db, settings, monkeypatch):
