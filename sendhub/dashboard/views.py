@@ -21,6 +21,7 @@ from . import charts, definitions as d, selectors, services
 from .forms import ActionForm, AreaForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
 from .models import DashboardSnapshot, Disagreement, Trajectory
 
+
 def _preparing(request, *, public: bool = False) -> HttpResponse:
     """No snapshot yet: say so plainly (the refresh task has been queued; a page never computes one)."""
     response = render(request, "dashboard/preparing.html", {"public": public}, status=503)
