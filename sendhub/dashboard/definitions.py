@@ -100,6 +100,20 @@ METRICS: tuple[Metric, ...] = (
 BY_KEY = {m.key: m for m in METRICS}
 GROUPS = tuple(dict.fromkeys(m.group for m in METRICS))
 
+# Figures whose numbers are tied by an equation (the same cases counted twice): the public view hides
+# their months together (core.disclosure). Both 20-week figures share their numerator; the two plan
+# content figures share their denominator; the refusals count is the denominator of both refusal shares.
+LINKED = (("final_plan_20w", "final_plan_20w_exc"), ("plans_health_content", "plans_social_care_content"),
+          ("refusals_to_assess", "refusals_mediation", "refusals_appealed"))
+# Counted only in the month of the figures (a point in time): never a whole month, so not published.
+POINT_IN_TIME = frozenset({"pfa_outcomes"})
+
+
+def linked_groups() -> list[tuple[str, ...]]:
+    """Every metric in exactly one group: the LINKED ones together, every other one on its own."""
+    linked = {key for group in LINKED for key in group}
+    return [*LINKED, *((m.key,) for m in METRICS if m.key not in linked)]
+
 # A cell: metric, month "YYYY-MM", local authority id, phase, need, setting type, numerator, denominator.
 Cell = tuple[str, str, int, str, str, str, int, int]
 

@@ -103,7 +103,7 @@ class AreaForm(GovukFormMixin, forms.Form):
 
 class ActionForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    area = forms.ModelChoiceField(label="Area for improvement", queryset=ImprovementArea.objects.all(),
+    area = forms.ModelChoiceField(label="Area for improvement", queryset=ImprovementArea.objects.none(),
                                   empty_label=None)
     title = forms.CharField(label="Action", max_length=300, error_messages={"required": "Enter what the action is"})
     owner = forms.CharField(label="Owner", max_length=200, help_text="A named role and organisation",
@@ -115,3 +115,8 @@ class ActionForm(GovukFormMixin, forms.Form):
                                help_text="What shows it is done or working")
     metrics = forms.MultipleChoiceField(label="Figures that measure it", required=False, choices=METRIC_CHOICES,
                                         widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, areas, **kwargs):
+        """`areas`: the person's own council's Big Plan areas (selectors.areas_for), the only ones to choose from."""
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas

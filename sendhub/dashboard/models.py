@@ -27,6 +27,9 @@ class Comparator(models.Model):
     source_url = models.URLField(blank=True)
     published_on = models.DateField(null=True, blank=True)
     placeholder = models.BooleanField(default=False, help_text="A leader's working figure, not a published statistic")
+    local_authority = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", help_text="The council that entered it and sees it; empty: "
+                                        "entered for the whole partnership, and shown to every council")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
@@ -62,12 +65,14 @@ class Trajectory(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """Every cell of the dashboard computed at one time: the pages read the latest, never older than a day."""
+    """Every cell of the dashboard computed at one time: signed-in pages read the latest; the public view reads
+    the latest *published* one, the first of each month, so public figures change once a month."""
 
     as_of = models.DateField()
     computed_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(default=0, help_text="How long the computation took")
     data = models.JSONField()
+    published = models.BooleanField(default=False, help_text="The first snapshot of its month: the public view's")
 
     class Meta:
         ordering = ["-computed_at", "-id"]
@@ -75,6 +80,21 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Dashboard figures computed {self.computed_at:%-d %B %Y %H:%M}"
+
+
+class DashboardRefresh(models.Model):
+    """The one row that makes refreshing single-flight: a worker claims it with one conditional UPDATE (atomic on
+    SQLite and PostgreSQL alike), so a second refresh started meanwhile does nothing. A claim older than
+    services.STALE_REFRESH is taken to be from a worker that died. `queued_at` stops pages queueing the task twice."""
+
+    key = models.CharField(max_length=20, unique=True, default="dashboard")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the running refresh started; empty when none runs")
+    token = models.CharField(max_length=32, blank=True, help_text="Which refresh holds the claim")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When a page last queued the refresh task")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Dashboard refresh (running since {self.started_at})" if self.started_at else "Dashboard refresh (idle)"
 
 
 class DashboardCell(models.Model):
@@ -159,6 +179,9 @@ class ImprovementArea(models.Model):
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where it comes from, e.g. the inspection report")
     order = models.PositiveSmallIntegerField(default=0)
+    local_authority = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", help_text="The council whose Big Plan it is (its actions "
+                                        "too); empty for the partnership's own, seen by people not tied to one council")
 
     class Meta:
         ordering = ["order", "id"]

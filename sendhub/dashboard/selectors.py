@@ -27,10 +27,12 @@ from sendhub.people.models import Child
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview, ReviewReport
 from sendhub.reviews.selectors import FIGURE_ROWS
-from sendhub.web.figures import SUPPRESS_BELOW, suppress
+from sendhub.core import disclosure
+from sendhub.core.disclosure import SUPPRESS_BELOW
 
 from . import definitions as d
-from .models import FOR_FAMILY, Comparator, DashboardCell, DashboardSnapshot, Disagreement, Trajectory
+from .models import (FOR_FAMILY, Action, Comparator, DashboardCell, DashboardSnapshot, Disagreement, ImprovementArea,
+                     Trajectory)
 
 MONTHS_KEPT = 24
 MAX_AGE = timedelta(days=1)
@@ -231,15 +233,28 @@ def latest_snapshot() -> DashboardSnapshot | None:
     return DashboardSnapshot.objects.defer("data").order_by("-computed_at", "-id").first()
 
 
-def current_snapshot(*, now=None) -> DashboardSnapshot:
-    """The latest snapshot; recomputed first when there is none or it is more than a day old."""
-    now = now or timezone.now()
-    snapshot = latest_snapshot()
-    if snapshot is None or now - snapshot.computed_at > MAX_AGE:
-        from .services import refresh_snapshot
+def is_stale(snapshot: DashboardSnapshot | None, *, now=None) -> bool:
+    return snapshot is None or (now or timezone.now()) - snapshot.computed_at > MAX_AGE
 
-        snapshot = refresh_snapshot(prerender=False)  # this request draws only the charts it shows
+
+def current_snapshot(*, now=None) -> DashboardSnapshot | None:
+    """The latest snapshot, as it is: None when there is none yet. A page never computes one (it takes minutes,
+    and anyone could ask): when there is none or it is more than a day old, the refresh task is queued for the
+    worker, at most once (services.request_refresh), and the page says how old its figures are."""
+    snapshot = latest_snapshot()
+    if is_stale(snapshot, now=now):
+        from .services import request_refresh
+
+        request_refresh(now=now)
     return snapshot
+
+
+def public_snapshot(*, now=None) -> DashboardSnapshot | None:
+    """The newest published snapshot (the first of its month: public figures change once a month); None before
+    the first. Queues a refresh like current_snapshot when the newest snapshot of all is missing or stale."""
+    current_snapshot(now=now)
+    return (DashboardSnapshot.objects.defer("data").filter(published=True)
+            .order_by("-as_of", "-computed_at", "-id").first())
 
 
 PARTNERSHIP = 0  # the cells of every council added together
@@ -289,6 +304,26 @@ def scope_of(user) -> Organisation | None:
     return organisation.local_authority
 
 
+def _pk(scope) -> int | None:
+    return getattr(scope, "pk", scope)
+
+
+def areas_for(scope) -> QuerySet[ImprovementArea]:
+    """The Big Plan areas of one council (scope_of a person), or the partnership's own for scope None: a council's
+    Big Plan is its own, even when one installation serves several councils."""
+    return ImprovementArea.objects.filter(local_authority_id=_pk(scope))
+
+
+def actions_for(scope) -> QuerySet[Action]:
+    return Action.objects.filter(area__local_authority_id=_pk(scope)).select_related("area")
+
+
+def comparators_for(scope) -> QuerySet[Comparator]:
+    """The figures a council's pages compare with: those it entered and those entered for the whole partnership
+    (England's published figures). Never another council's."""
+    return Comparator.objects.filter(Q(local_authority__isnull=True) | Q(local_authority_id=_pk(scope)))
+
+
 @dataclass
 class Row:
     month: str
@@ -327,17 +362,32 @@ def format_value(metric: d.Metric, value: float | None) -> str:
     return f"{value:.1f}%" if metric.kind == d.SHARE else f"{int(value):,}"
 
 
-def _shown(metric, num, den, public: bool) -> tuple[str, bool]:
-    if public and d.suppressed(metric, num, den, SUPPRESS_BELOW):
-        return suppress(min(n for n in (num, den, den - num) if d.is_small(n, SUPPRESS_BELOW))
-                        if metric.kind == d.SHARE else den), True
-    return format_value(metric, d.value(metric, num, den)), False
+def _shown(metric, num, den, hidden: bool) -> str:
+    return disclosure.HIDDEN if hidden else format_value(metric, d.value(metric, num, den))
+
+
+def _public_protection(agg: dict, months: list[str]) -> dict[str, tuple[set[str], bool]]:
+    """For each metric: the months hidden in public and whether its whole period is (core.disclosure)."""
+    out = {}
+    for group in d.linked_groups():
+        series = []
+        for key in group:
+            by_month = agg.get(key, {})
+            nums = [by_month.get(m, [0, 0])[0] for m in months]
+            dens = [by_month.get(m, [0, 0])[1] for m in months]
+            series.append(disclosure.Series.share(nums, dens) if d.BY_KEY[key].kind == d.SHARE
+                          else disclosure.Series.count(dens))
+        protection = disclosure.protect(series)
+        for key in group:
+            out[key] = ({months[i] for i in protection.hidden}, protection.whole_hidden)
+    return out
 
 
 def _summary(metric, figure_text, num, den, months, target, comparators, public, suppressed_) -> str:
     period = f"{month_label(months[0])} to {month_label(months[-1])}" if months else "the period"
     if suppressed_:
-        text = f"{metric.public_title if public else metric.title}, {period}: fewer than 5 cases, so the figure is not shown."
+        text = (f"{metric.public_title if public else metric.title}, {period}: not shown, because it would show "
+                "fewer than 5 children or let such a number be worked out.")
     elif metric.kind == d.SHARE:
         text = (f"{metric.public_title if public else metric.title}, {period}: {figure_text}"
                 + ("" if public else f" ({num:,} of {den:,})") + ".")
@@ -365,6 +415,13 @@ def default_filters(snapshot: DashboardSnapshot, *, local_authority: int | None)
     return d.Filters(months=frozenset(months), local_authority=local_authority), months
 
 
+def public_filters(snapshot: DashboardSnapshot) -> tuple[d.Filters, list[str]]:
+    """The public view: the whole partnership over the 12 whole months before the snapshot's month. A month
+    still under way would change from day to day, and the difference would be a small number."""
+    months = months_of(snapshot)[-DEFAULT_MONTHS - 1:-1]
+    return d.Filters(months=frozenset(months), local_authority=None), months
+
+
 def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = False,
             months: list[str] | None = None) -> list[Figure]:
     """Every metric's figure for the filters, with its monthly rows, comparators, trajectory and RAG."""
@@ -372,24 +429,28 @@ def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = F
     agg = d.aggregate(cells, filters)
     months = months or sorted(filters.months or {c[1] for c in cells})
     comparators: dict[str, list[Comparator]] = {}
-    for c in Comparator.objects.order_by("-published_on", "-id"):
+    for c in comparators_for(filters.local_authority).order_by("-published_on", "-id"):
         comparators.setdefault(c.metric, []).append(c)
     trajectories: dict[str, list[tuple[date, float]]] = {}
     area_targets = Trajectory.objects.filter(local_authority_id=filters.local_authority)
     for t in area_targets.order_by("target_on"):
         trajectories.setdefault(t.metric, []).append((t.target_on, float(t.value)))
     as_of = snapshot.as_of
+    protection = _public_protection(agg, months) if public else {}
     out = []
     for metric in d.METRICS:
+        if public and metric.key in d.POINT_IN_TIME:
+            continue
         by_month = agg.get(metric.key, {})
         num, den = d.total(by_month)
-        shown, is_suppressed = _shown(metric, num, den, public)
+        hidden_months, is_suppressed = protection.get(metric.key, (set(), False))
+        shown = _shown(metric, num, den, is_suppressed)
         rows = []
         for month in months:
             m_num, m_den = by_month.get(month, [0, 0])
-            m_shown, m_sup = _shown(metric, m_num, m_den, public)
+            m_sup = month in hidden_months
             rows.append(Row(month, month_label(month), m_num, m_den, None if m_sup else d.value(metric, m_num, m_den),
-                            m_shown))
+                            _shown(metric, m_num, m_den, m_sup)))
         points = trajectories.get(metric.key, [])
         target = d.trajectory_at(points, as_of)
         actual = None if is_suppressed else d.value(metric, num, den)

@@ -6,19 +6,21 @@ version they started from: a stale version is refused with a clear message and n
 
 import re
 import time
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change, snapshot as audit_snapshot
 
 from . import definitions as d
-from .models import (Action, Comparator, DashboardCell, DashboardChart, DashboardSnapshot, Disagreement,
-                     ImprovementArea, Trajectory)
+from .models import (Action, Comparator, DashboardCell, DashboardChart, DashboardRefresh, DashboardSnapshot,
+                     Disagreement, ImprovementArea, Trajectory)
 
 STALE = "Someone else changed this while you were editing. Their change is shown: check it and make yours again."
 QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
@@ -28,11 +30,76 @@ ACTION_FIELDS = ["area", "title", "owner", "quarter", "status", "evidence", "met
 
 
 KEEP_SNAPSHOTS = 3
+STALE_REFRESH = timedelta(hours=3)  # a claim this old is from a worker that died (a national refresh takes ~25 min)
+QUEUE_AGAIN_AFTER = timedelta(hours=1)  # a queued refresh that has not started by then is queued again
+
+
+def _refresh_row() -> None:
+    """The claim row exists (made by the migration; made again after a test database is flushed)."""
+    if not DashboardRefresh.objects.filter(key="dashboard").exists():
+        try:
+            with transaction.atomic():
+                DashboardRefresh.objects.create(key="dashboard")
+        except IntegrityError:
+            pass  # made a moment ago by someone else
+
+
+def claim_refresh(*, now=None) -> str | None:
+    """Claim the right to refresh: one conditional UPDATE, so of two workers exactly one gets it.
+    Returns the claim's token, or None when another refresh is running (and started under STALE_REFRESH ago)."""
+    now = now or timezone.now()
+    _refresh_row()
+    token = uuid.uuid4().hex
+    claimed = (DashboardRefresh.objects.filter(key="dashboard")
+               .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - STALE_REFRESH))
+               .update(started_at=now, token=token))
+    return token if claimed else None
+
+
+def release_refresh(token: str) -> None:
+    DashboardRefresh.objects.filter(key="dashboard", token=token).update(
+        started_at=None, token="", queued_at=None, finished_at=timezone.now())
+
+
+def run_refresh(*, as_of: date | None = None, prerender: bool = True) -> DashboardSnapshot | None:
+    """Refresh unless a refresh is already running (single flight); None when it was. The task worker and
+    `sendhub refresh_dashboard` call this; no web request ever does."""
+    token = claim_refresh()
+    if token is None:
+        return None
+    try:
+        return refresh_snapshot(as_of=as_of, prerender=prerender)
+    finally:
+        release_refresh(token)
+
+
+def request_refresh(*, now=None) -> bool:
+    """Queue the refresh task for the worker, unless one is running or was queued under QUEUE_AGAIN_AFTER ago.
+    Called by pages whose figures are missing or more than a day old; they never compute. True if queued now."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    from .tasks import refresh_dashboard
+
+    if isinstance(task_backends[refresh_dashboard.backend], ImmediateBackend):
+        return False  # that backend would run the refresh here, inside the request: leave it to the nightly command
+    now = now or timezone.now()
+    _refresh_row()
+    queued = (DashboardRefresh.objects.filter(key="dashboard")
+              .filter(Q(started_at__isnull=True) | Q(started_at__lt=now - STALE_REFRESH))
+              .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_AGAIN_AFTER))
+              .update(queued_at=now))
+    if queued:
+        refresh_dashboard.enqueue()
+    return bool(queued)
 
 
 def refresh_snapshot(*, as_of: date | None = None, prerender: bool = True) -> DashboardSnapshot:
     """Compute every cell from the case data now and store it, each council's and the partnership roll-up;
-    then draw the default charts so the first visitor does not wait for them. Keeps the last few snapshots."""
+    then draw the default charts so the first visitor does not wait for them. Keeps the last few snapshots
+    and the newest published one. The first snapshot of each month is published: the public view reads only
+    that one, so public figures change once a month (docs/dashboard.md, "Small numbers in the public view").
+    Call it through `run_refresh`, which makes sure only one runs at a time."""
     from .selectors import PARTNERSHIP, compute_cells, compute_waits
 
     as_of = as_of or timezone.localdate()
@@ -45,14 +112,19 @@ def refresh_snapshot(*, as_of: date | None = None, prerender: bool = True) -> Da
         slot[1] += cell[7]
     waits = compute_waits(as_of=as_of)
     with transaction.atomic():
-        snap = DashboardSnapshot.objects.create(as_of=as_of, computed_at=timezone.now(), data={"waits": waits})
+        first_of_month = not DashboardSnapshot.objects.filter(
+            published=True, as_of__year=as_of.year, as_of__month=as_of.month).exists()
+        snap = DashboardSnapshot.objects.create(as_of=as_of, computed_at=timezone.now(), data={"waits": waits},
+                                                published=first_of_month)
         rows = [*cells, *([*key, n, den] for key, (n, den) in rolled.items())]
         DashboardCell.objects.bulk_create(
             (DashboardCell(snapshot=snap, metric=m, month=mo, local_authority=la, phase=ph, need=ne, setting_type=st,
                            numerator=n, denominator=den) for m, mo, la, ph, ne, st, n, den in rows), batch_size=5000)
         snap.seconds = time.perf_counter() - started
         snap.save(update_fields=["seconds"])
-        keep = list(DashboardSnapshot.objects.order_by("-computed_at", "-id").values_list("pk", flat=True)[:KEEP_SNAPSHOTS])
+        keep = set(DashboardSnapshot.objects.order_by("-computed_at", "-id").values_list("pk", flat=True)[:KEEP_SNAPSHOTS])
+        keep.update(DashboardSnapshot.objects.filter(published=True).order_by("-as_of", "-computed_at", "-id")
+                    .values_list("pk", flat=True)[:1])
         DashboardCell.objects.exclude(snapshot_id__in=keep).delete()
         DashboardSnapshot.objects.exclude(pk__in=keep).delete()
     if prerender:
@@ -64,17 +136,24 @@ def prerender_charts(*, snapshot: DashboardSnapshot) -> int:
     """Draw and store the charts of each council's default dashboard, the partnership's and the public view.
     Returns how many charts were newly drawn (a chart already stored is not drawn again)."""
     from . import charts
-    from .selectors import cells_for, default_filters, figures
+    from .selectors import cells_for, default_filters, figures, public_filters
 
     DashboardChart.objects.filter(created_at__lt=timezone.now() - timedelta(days=3)).delete()
     councils = sorted({c for c in DashboardCell.objects.filter(snapshot=snapshot).exclude(local_authority=0)
                        .values_list("local_authority", flat=True).distinct()})
     before = DashboardChart.objects.count()
-    for la, public in [(None, True), (None, False), *((la, False) for la in councils)]:
-        if not cells_for(snapshot, la):
+    views = [(snapshot, None, False), *((snapshot, la, False) for la in councils)]
+    # The public view reads the month's published snapshot (maybe not this one): its charts are drawn (again,
+    # after the 3-day clean-up above) on every refresh, so no anonymous visitor waits for them.
+    published = snapshot if snapshot.published else (
+        DashboardSnapshot.objects.defer("data").filter(published=True).order_by("-as_of", "-computed_at", "-id").first())
+    if published is not None:
+        views.insert(0, (published, None, True))
+    for snap, la, public in views:
+        if not cells_for(snap, la):
             continue
-        filters, months = default_filters(snapshot, local_authority=la)
-        for fig in figures(snapshot, filters, months=months, public=public):
+        filters, months = public_filters(snap) if public else default_filters(snap, local_authority=la)
+        for fig in figures(snap, filters, months=months, public=public):
             charts.stored_svg(fig, public=public)
     return DashboardChart.objects.count() - before
 
@@ -95,6 +174,10 @@ def _check_value(metric: d.Metric, value: Decimal) -> None:
 def add_comparator(*, actor, metric: str, geography: str, area_name: str, value: Decimal, period: str, source: str,
                    source_url: str = "", published_on: date | None = None, placeholder: bool = False,
                    request=None) -> Comparator:
+    """Add a figure to compare with. It belongs to the actor's council (selectors.scope_of), which alone sees it;
+    one added by someone not tied to a council is the whole partnership's, shown to every council."""
+    from .selectors import scope_of
+
     m = _metric(metric)
     _check_value(m, value)
     if not placeholder and not source.strip():
@@ -102,7 +185,7 @@ def add_comparator(*, actor, metric: str, geography: str, area_name: str, value:
     comparator = Comparator.objects.create(
         metric=metric, geography=geography, area_name=area_name.strip() or "England", value=value, period=period.strip(),
         source=source.strip() or "Working figure entered by a partnership leader", source_url=source_url,
-        published_on=published_on, placeholder=placeholder, entered_by=actor)
+        published_on=published_on, placeholder=placeholder, entered_by=actor, local_authority=scope_of(actor))
     record_change(actor=actor, action=AuditAction.CREATE, obj=comparator, request=request,
                   after={"metric": metric, "value": str(value), "source": comparator.source},
                   summary=f"Comparator added: {comparator}")
@@ -217,10 +300,19 @@ def _action_audit(action: Action) -> dict:
 @transaction.atomic
 def save_action(*, actor, action: Action | None = None, expected_version: int | None = None, request=None,
                 **values) -> Action:
-    """Create an action (action=None) or change one, refusing a stale edit."""
+    """Create an action (action=None) or change one, refusing a stale edit. Both the action and the area it goes
+    under must be the actor's council's Big Plan (selectors.areas_for): never another council's."""
+    from .selectors import areas_for, scope_of
+
     unknown = set(values) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    scope = scope_of(actor)
+    if action is not None and not areas_for(scope).filter(pk=action.area_id).exists():
+        raise PermissionDenied("This action is another council's")
+    area = values.get("area")
+    if area is not None and not areas_for(scope).filter(pk=getattr(area, "pk", area)).exists():
+        raise ValidationError({"area": "Choose an area for improvement from the list"})
     _check_action(values)
     if action is None:
         created = Action.objects.create(updated_by=actor, **values)
@@ -243,10 +335,15 @@ def save_action(*, actor, action: Action | None = None, expected_version: int | 
 
 @transaction.atomic
 def add_area(*, actor, title: str, description: str = "", source: str = "", request=None) -> ImprovementArea:
+    """Add an area to the actor's council's Big Plan (or the partnership's, for someone not tied to a council)."""
+    from .selectors import areas_for, scope_of
+
     if not title.strip():
         raise ValidationError({"title": "Enter the area for improvement"})
-    order = (ImprovementArea.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    area = ImprovementArea.objects.create(title=title.strip(), description=description, source=source, order=order)
+    scope = scope_of(actor)
+    order = (areas_for(scope).order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    area = ImprovementArea.objects.create(title=title.strip(), description=description, source=source, order=order,
+                                          local_authority=scope)
     record_change(actor=actor, action=AuditAction.CREATE, obj=area, request=request, after={"title": area.title},
                   summary=f"Big Plan area added: {area}")
     return area

@@ -2,8 +2,11 @@ from django.tasks import task
 
 
 @task()
-def refresh_dashboard() -> int:
-    """Recompute the dashboard snapshot (queued nightly by `sendhub refresh_dashboard --enqueue`; `sendhub db_worker` runs it)."""
-    from .services import refresh_snapshot
+def refresh_dashboard() -> int | None:
+    """Recompute the dashboard snapshot: queued nightly by `sendhub refresh_dashboard --enqueue`, and by a page whose
+    figures are missing or more than a day old; `sendhub db_worker` runs it. Single flight: returns None (and
+    computes nothing) when another refresh is already running."""
+    from .services import run_refresh
 
-    return refresh_snapshot().pk
+    snapshot = run_refresh()
+    return snapshot.pk if snapshot else None

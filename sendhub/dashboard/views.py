@@ -1,8 +1,5 @@
 """Thin views: the dashboard, its public view, exports, drill-down, targets, disagreements and the Big Plan."""
 
-import csv
-import io
-
 import rules
 
 from django.contrib.auth.decorators import login_required
@@ -15,13 +12,26 @@ from django.views.decorators.http import require_http_methods
 from sendhub.assessments.models import EHCNeedsAssessment
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record, record_children_shown, record_view
+from sendhub.core import exports
 from sendhub.core.pdf import render_pdf
 from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
 
 from . import charts, definitions as d, selectors, services
 from .forms import ActionForm, AreaForm, ComparatorForm, DisagreementForm, FilterForm, TargetForm
-from .models import Action, Comparator, DashboardSnapshot, Disagreement, ImprovementArea, Trajectory
+from .models import DashboardSnapshot, Disagreement, Trajectory
+
+
+def _preparing(request, *, public: bool = False) -> HttpResponse:
+    """No snapshot yet: say so plainly (the refresh task has been queued; a page never computes one)."""
+    response = render(request, "dashboard/preparing.html", {"public": public}, status=503)
+    response["Retry-After"] = "600"
+    return response
+
+
+def _freshness(snapshot) -> dict:
+    return {"snapshot": snapshot, "stale": selectors.is_stale(snapshot)}
+
 
 def _months(snapshot: DashboardSnapshot) -> list[str]:
     return selectors.months_of(snapshot)
@@ -34,7 +44,7 @@ def _with_charts(figs, *, public: bool):
 
 
 def _dashboard_data(request):
-    snapshot = selectors.current_snapshot()
+    snapshot = selectors.latest_snapshot()
     scope = selectors.scope_of(request.user)
     months = _months(snapshot)
     form = FilterForm(request.GET or None, months=months)
@@ -47,11 +57,13 @@ def _dashboard_data(request):
 @login_required
 def dashboard(request):
     require_perm(request, "dashboard.view_dashboard")
+    if selectors.current_snapshot() is None:
+        return _preparing(request)
     snapshot, scope, form, filters, figs = _dashboard_data(request)
     _with_charts(figs, public=False)
     groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
     return render(request, "dashboard/dashboard.html", {
-        "snapshot": snapshot, "scope": scope, "form": form, "groups": groups,
+        **_freshness(snapshot), "scope": scope, "form": form, "groups": groups,
         "waits": selectors.wait_rows(snapshot, local_authority=filters.local_authority),
         "can_drill": rules.has_perm("dashboard.drill_down", request.user),
         "can_set_targets": rules.has_perm("dashboard.set_targets", request.user),
@@ -74,13 +86,8 @@ def _table(figs, *, public: bool) -> list[list]:
     return rows
 
 
-def _csv_response(rows, filename: str, snapshot) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
-    writer.writerows(rows)
-    return response
+def _computed_line(snapshot) -> list[str]:
+    return [f"Figures as of {snapshot.computed_at:%Y-%m-%d %H:%M} UTC, from case data up to {snapshot.as_of}"]
 
 
 @login_required
@@ -88,57 +95,52 @@ def export(request, fmt: str):
     require_perm(request, "dashboard.view_dashboard")
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    if selectors.current_snapshot() is None:
+        return _preparing(request)
     snapshot, scope, form, filters, figs = _dashboard_data(request)
     rows = _table(figs, public=False)
     record(actor=request.user, action=AuditAction.EXPORT, channel=channel_of(request), obj=snapshot,
            summary=f"Downloaded the partnership dashboard as {fmt.upper()}", path=request.path)
     if fmt == "csv":
-        return _csv_response(rows, "partnership-dashboard.csv", snapshot)
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Figures"
-    sheet.append([f"Figures computed {snapshot.computed_at:%Y-%m-%d %H:%M} UTC from case data up to {snapshot.as_of}"])
-    for row in rows:
-        sheet.append(row)
-    waits = book.create_sheet("Waiting lists")
-    waits.append(["Service", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
-                  "Within the standard"])
+        return exports.csv_response([_computed_line(snapshot), *rows], "partnership-dashboard.csv")
+    waits = [["Service", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
+              "Within the standard"]]
     for w in selectors.wait_rows(snapshot, local_authority=filters.local_authority):
         waits.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="partnership-dashboard.xlsx"'
-    return response
+    return exports.xlsx_response([("Figures", [_computed_line(snapshot), *rows]), ("Waiting lists", waits)],
+                                 "partnership-dashboard.xlsx")
 
 
-def _public_data():
-    snapshot = selectors.current_snapshot()
-    filters, months = selectors.default_filters(snapshot, local_authority=None)
-    return snapshot, filters, selectors.figures(snapshot, filters, public=True, months=months)
+def _public_data(snapshot):
+    filters, months = selectors.public_filters(snapshot)
+    return filters, months, selectors.figures(snapshot, filters, public=True, months=months)
 
 
 def public(request):
-    snapshot, filters, figs = _public_data()
+    snapshot = selectors.public_snapshot()
+    if snapshot is None:
+        return _preparing(request, public=True)
+    filters, months, figs = _public_data(snapshot)
     _with_charts(figs, public=True)
     groups = [(group, [f for f in figs if f.metric.group == group]) for group in d.GROUPS]
     return render(request, "dashboard/public.html", {
-        "snapshot": snapshot, "groups": groups, "waits": selectors.wait_rows(snapshot, local_authority=None, public=True),
+        "snapshot": snapshot, "groups": groups, "first_month": selectors.month_label(months[0]),
+        "last_month": selectors.month_label(months[-1]), "waits": selectors.wait_rows(snapshot, local_authority=None, public=True),
     })
 
 
 def public_csv(request):
-    snapshot, filters, figs = _public_data()
+    snapshot = selectors.public_snapshot()
+    if snapshot is None:
+        return _preparing(request, public=True)
+    filters, months, figs = _public_data(snapshot)
     rows = _table(figs, public=True)
     rows.append([])
     rows.append(["Waiting list", "Provider", "Waiting", "Median wait (weeks)", "92nd percentile wait (weeks)",
                  "Within the standard"])
     for w in selectors.wait_rows(snapshot, local_authority=None, public=True):
         rows.append([w.service, w.provider, w.waiting, w.median_weeks, w.p92_weeks, w.within_standard])
-    return _csv_response(rows, "send-figures.csv", snapshot)
+    return exports.csv_response([_computed_line(snapshot), *rows], "send-figures.csv")
 
 
 @login_required
@@ -147,6 +149,8 @@ def drill_down(request, metric: str):
     if metric not in d.BY_KEY:
         raise Http404
     snapshot = selectors.current_snapshot()
+    if snapshot is None:
+        return _preparing(request)
     scope = selectors.scope_of(request.user)
     form = FilterForm(request.GET or None, months=_months(snapshot))
     filters = form.filters(local_authority=scope.pk if scope else None)
@@ -187,7 +191,7 @@ def targets(request):
                 except ValidationError as error:
                     apply_service_errors(target_form, error)
     return render(request, "dashboard/targets.html", {
-        "comparators": Comparator.objects.all(), "can_set": can_set, "scope": scope,
+        "comparators": selectors.comparators_for(scope), "can_set": can_set, "scope": scope,
         "trajectories": Trajectory.objects.filter(local_authority=scope),
         "comparator_form": comparator_form, "target_form": target_form,
         "error_form": comparator_form if comparator_form.errors else target_form,
@@ -228,7 +232,7 @@ def _big_plan(snapshot, scope):
     filters = d.Filters(months=frozenset(_months(snapshot)[-3:]), local_authority=scope.pk if scope else None)
     figs = {f.metric.key: f for f in selectors.figures(snapshot, filters, months=sorted(filters.months))}
     areas = []
-    for area in ImprovementArea.objects.prefetch_related("actions"):
+    for area in selectors.areas_for(scope).prefetch_related("actions"):
         actions = []
         for action in area.actions.all():
             measures = [figs[k] for k in action.metrics if k in figs]
@@ -241,6 +245,8 @@ def _big_plan(snapshot, scope):
 def big_plan(request):
     require_perm(request, "dashboard.view_big_plan")
     snapshot = selectors.current_snapshot()
+    if snapshot is None:
+        return _preparing(request)
     areas, filters = _big_plan(snapshot, selectors.scope_of(request.user))
     months = [selectors.month_label(m) for m in sorted(filters.months)]
     return render(request, "dashboard/big_plan.html", {
@@ -266,6 +272,8 @@ def area_new(request):
 def big_plan_report(request):
     require_perm(request, "dashboard.view_big_plan")
     snapshot = selectors.current_snapshot()
+    if snapshot is None:
+        return _preparing(request)
     scope = selectors.scope_of(request.user)
     areas, filters = _big_plan(snapshot, scope)
     pdf = render_pdf("dashboard/big_plan_report.html", {
@@ -282,9 +290,10 @@ def big_plan_report(request):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk: int | None = None):
     require_perm(request, "dashboard.manage_big_plan")
-    action = get_object_or_404(Action, pk=pk) if pk else None
+    scope = selectors.scope_of(request.user)
+    action = get_object_or_404(selectors.actions_for(scope), pk=pk) if pk else None  # another council's: not found
     if request.method == "POST":
-        form = ActionForm(request.POST)
+        form = ActionForm(request.POST, areas=selectors.areas_for(scope))
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
@@ -296,9 +305,9 @@ def action_edit(request, pk: int | None = None):
                 if action is not None:
                     action.refresh_from_db()
     elif action is not None:
-        form = ActionForm(initial={"version": action.version, "area": action.area_id, "title": action.title,
+        form = ActionForm(areas=selectors.areas_for(scope), initial={"version": action.version, "area": action.area_id, "title": action.title,
                                    "owner": action.owner, "quarter": action.quarter, "status": action.status,
                                    "evidence": action.evidence, "metrics": action.metrics})
     else:
-        form = ActionForm(initial={"area": request.GET.get("area")})
+        form = ActionForm(areas=selectors.areas_for(scope), initial={"area": request.GET.get("area")})
     return render(request, "dashboard/action_form.html", {"form": form, "action": action})

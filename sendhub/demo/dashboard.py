@@ -73,11 +73,18 @@ BIG_PLAN = [
 
 
 def _partnership_wide(today: date) -> None:
-    if Comparator.objects.exists() or ImprovementArea.objects.exists():
+    if Comparator.objects.exists():
         return
-    Comparator.objects.bulk_create([Comparator(**row) for row in NATIONAL])
+    Comparator.objects.bulk_create([Comparator(**row) for row in NATIONAL])  # England's: shown to every council
+
+
+def _big_plan(la) -> None:
+    """Each council's own Big Plan (a council never sees another's)."""
+    if ImprovementArea.objects.filter(local_authority=la).exists():
+        return
     for order, (title, description, actions) in enumerate(BIG_PLAN, start=1):
-        area = ImprovementArea.objects.create(title=title, description=description, source=INSPECTION, order=order)
+        area = ImprovementArea.objects.create(title=title, description=description, source=INSPECTION, order=order,
+                                              local_authority=la)
         Action.objects.bulk_create([Action(area=area, title=t, owner=o, quarter=q, status=s, evidence=e, metrics=m)
                                     for t, o, q, s, e, m in actions])
 
@@ -127,5 +134,6 @@ def _disagreements(la, *, seed: int, today: date) -> int:
 def add_dashboard_details(la, *, seed: int, today: date) -> int:
     """Comparators and the Big Plan once; trajectories and mediation and appeal records for this area."""
     _partnership_wide(today)
+    _big_plan(la)
     _trajectories(la)
     return _disagreements(la, seed=seed, today=today)

@@ -28,6 +28,8 @@ from ijson.common import ObjectBuilder
 from sendhub.core.filechecks import FileProblem
 from sendhub.core.importing import ProblemList, RowBudget, TooManyRows, open_zip
 
+from sendhub.core.exports import csv_text, restore
+
 from . import oruk
 from .models import Service, Taxonomy, TaxonomyTerm
 from .selectors import with_details
@@ -358,7 +360,8 @@ def _rows(archive: zipfile.ZipFile, table: str, budget: RowBudget) -> list[dict]
         text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
         for row in csv.DictReader(text):
             budget.take()
-            rows.append({k: (v if isinstance(v, str) else "").strip() for k, v in row.items() if k in wanted})
+            # restore(): our own export quotes text that a spreadsheet would run as a formula (core.exports)
+            rows.append({k: restore((v if isinstance(v, str) else "").strip()) for k, v in row.items() if k in wanted})
     return rows
 
 
@@ -512,10 +515,6 @@ def export_csv_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table, columns in COLUMNS.items():
-            text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            for row in rows[table]:
-                writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
-            archive.writestr(f"{table}.csv", text.getvalue())
+            lines = [columns, *([row.get(column) for column in columns] for row in rows[table])]
+            archive.writestr(f"{table}.csv", csv_text(lines, lineterminator="\n"))
     return buffer.getvalue()

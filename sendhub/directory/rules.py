@@ -37,7 +37,23 @@ def owns_entry(user, obj) -> bool:
     return organisation is not None and organisation.partner_id is not None and organisation.partner_id == user.organisation_id
 
 
+@rules.predicate
+def is_local_offer_team_for(user, obj) -> bool:
+    """The local offer team of the entry's council: a draft in their review list (selectors.drafts_for_review);
+    an entry of a provider in their area, or of one with no staff here. Never another council's draft."""
+    from .models import EntryDraft
+    from .selectors import council_of, council_of_organisation, drafts_for_review
+
+    if obj is None or not is_local_offer_team(user):
+        return False
+    if isinstance(obj, EntryDraft):
+        return drafts_for_review(user).filter(pk=obj.pk).exists()
+    organisation = getattr(obj, "organisation", obj)
+    partner = getattr(organisation, "partner", None)
+    return partner is None or council_of_organisation(partner) == council_of(user)
+
+
 rules.add_perm("directory.maintain_entries", is_local_offer_team | is_partner_staff)
-rules.add_perm("directory.edit_entry", is_local_offer_team | owns_entry)
+rules.add_perm("directory.edit_entry", is_local_offer_team_for | owns_entry)
 rules.add_perm("directory.review_entries", is_local_offer_team)
 rules.add_perm("directory.import_feed", is_local_offer_team)

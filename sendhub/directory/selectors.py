@@ -143,6 +143,30 @@ def open_drafts_for(user) -> QuerySet:
     return queryset.filter(organisation__partner=user.organisation_id)
 
 
-def review_queue() -> QuerySet:
-    return EntryDraft.objects.filter(state=EntryState.SUBMITTED).select_related(
-        "organisation", "service", "created_by").order_by("submitted_at", "pk")
+def council_of_organisation(organisation) -> int | None:
+    """The council an organisation is, or whose area it serves."""
+    if organisation is None:
+        return None
+    return organisation.pk if organisation.kind == "local_authority" else organisation.local_authority_id
+
+
+def council_of(user) -> int | None:
+    """The council whose local offer a person works on: their own, or their organisation's area's."""
+    return council_of_organisation(getattr(user, "organisation", None))
+
+
+def drafts_for_review(user) -> QuerySet:
+    """Entries a local offer team may review: their own council's only. A draft is the council's when its
+    provider is the council or in its area or, for a provider with no staff here (a charity), when the
+    person who wrote it works for the council or in its area. Another council's draft is not found."""
+    council = council_of(user)
+    if council is None:
+        return EntryDraft.objects.none()
+    mine = (Q(organisation__partner_id=council) | Q(organisation__partner__local_authority_id=council)
+            | Q(organisation__partner__isnull=True, created_by__organisation_id=council)
+            | Q(organisation__partner__isnull=True, created_by__organisation__local_authority_id=council))
+    return EntryDraft.objects.filter(mine).select_related("organisation", "service", "created_by")
+
+
+def review_queue(user) -> QuerySet:
+    return drafts_for_review(user).filter(state=EntryState.SUBMITTED).order_by("submitted_at", "pk")

@@ -103,7 +103,7 @@ def entries(request):
         "entries": mine, "stale": [s for s in mine if s.last_checked < stale_before],
         "drafts": selectors.open_drafts_for(request.user),
         "can_review": rules.has_perm("directory.review_entries", request.user),
-        "review_count": selectors.review_queue().count() if rules.has_perm("directory.review_entries", request.user) else 0,
+        "review_count": selectors.review_queue(request.user).count() if rules.has_perm("directory.review_entries", request.user) else 0,
     })
 
 
@@ -218,7 +218,7 @@ def draft_withdraw(request, pk):
 @login_required
 def review_queue(request):
     _require(request, "directory.review_entries")
-    return render(request, "directory/review_queue.html", {"drafts": selectors.review_queue()})
+    return render(request, "directory/review_queue.html", {"drafts": selectors.review_queue(request.user)})
 
 
 CHANGE_LABELS = [("name", "Name"), ("description", "What the service does"), ("easy_read", "Easy-read version"),
@@ -249,7 +249,7 @@ def _display(key: str, value) -> str:
 @login_required
 def review(request, pk):
     _require(request, "directory.review_entries")
-    draft = get_object_or_404(EntryDraft.objects.select_related("organisation", "service", "created_by"), pk=pk)
+    draft = get_object_or_404(selectors.drafts_for_review(request.user), pk=pk)  # another council's: not found
     form = ReviewForm(request.POST if request.method == "POST" else None, initial={"version": draft.version})
     if request.method == "POST" and draft.state == EntryState.SUBMITTED and form.is_valid():
         try:

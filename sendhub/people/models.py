@@ -35,8 +35,10 @@ class Child(models.Model):
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
-    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
-    upn = models.CharField("UPN", max_length=13, null=True, blank=True, unique=True)
+    # Unique within a council, not across councils: one installation can serve several councils, each keeping
+    # its own records, and a check against another council's would tell a caseworker that child exists there.
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, db_index=True)
+    upn = models.CharField("UPN", max_length=13, null=True, blank=True, db_index=True)
     primary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
     secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
     local_authority = models.ForeignKey(
@@ -82,7 +84,9 @@ class Child(models.Model):
                 condition=~Q(secondary_need=models.F("primary_need")) | Q(primary_need=""),
                 name="secondary_need_differs",
                 violation_error_message="Secondary need must differ from the primary need.",
-            )
+            ),
+            models.UniqueConstraint(fields=["local_authority", "nhs_number"], name="one_nhs_number_per_council"),
+            models.UniqueConstraint(fields=["local_authority", "upn"], name="one_upn_per_council"),
         ]
 
     def __str__(self) -> str:

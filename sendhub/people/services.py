@@ -89,7 +89,12 @@ def clean_child_details(details: ChildDetails, *, existing: Child | None = None,
 
 
 def _duplicates(values: dict, existing: Child | None) -> dict[str, str]:
-    others = Child.objects.exclude(pk=existing.pk) if existing else Child.objects.all()
+    """Is the child already recorded? Only among the council's own children (the child's council, which the
+    web page and the API set to the caseworker's own): the answer must say nothing about another council's
+    children, so the same NHS number or name there is not a duplicate here (the database's unique constraints
+    are per council too)."""
+    council = Child.objects.filter(local_authority_id=values["local_authority_id"])
+    others = council.exclude(pk=existing.pk) if existing else council
     errors = {}
     if values["nhs_number"] and others.filter(nhs_number=values["nhs_number"]).exists():
         errors["nhs_number"] = "A child with this NHS number is already recorded: search for them instead"
@@ -99,7 +104,6 @@ def _duplicates(values: dict, existing: Child | None) -> dict[str, str]:
         given_name__iexact=values["given_name"],
         family_name__iexact=values["family_name"],
         date_of_birth=values["date_of_birth"],
-        local_authority_id=values["local_authority_id"],
     ).exists():
         errors["__all__"] = (
             "A child with this name and date of birth is already recorded in this local authority: "

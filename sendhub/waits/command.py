@@ -8,13 +8,13 @@ file, a bad option) gives exit status 2, one line on stderr and nothing on stdou
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
 from datetime import date
 from typing import NoReturn, TextIO
+
+from sendhub.core.exports import csv_text
 
 from .estimator import Estimate, estimate
 from .history import HistoryError, read_history
@@ -70,11 +70,7 @@ def render(estimates: Sequence[Estimate], fmt: str) -> str:
     ]
     if fmt == "json":
         return json.dumps(rows, indent=1) + "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text([COLUMNS, *([row[column] for column in COLUMNS] for row in rows)], lineterminator="\n")
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from sendhub.core.exports import restore, write_csv
+
 PRIORITIES: tuple[str, ...] = ("urgent", "routine")
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "referral_id",
@@ -125,7 +127,7 @@ def parse_history(
             where = f"{source} line {line}"
             if len(row) != len(names):
                 raise HistoryError(f"{where}: expected {len(names)} fields like the header, found {len(row)}")
-            referral_id = row[index["referral_id"]].strip()
+            referral_id = restore(row[index["referral_id"]].strip())  # undo write_history's formula quoting
             if not referral_id:
                 raise HistoryError(f"{where}, column referral_id: blank")
             if referral_id in first_line:
@@ -133,7 +135,7 @@ def parse_history(
                     f"{where}, column referral_id: duplicate {referral_id!r} (first on line {first_line[referral_id]})"
                 )
             first_line[referral_id] = line
-            service = row[index["service"]].strip()
+            service = restore(row[index["service"]].strip())
             if not service:
                 raise HistoryError(f"{where}, column service: blank")
             priority = row[index["priority"]].strip()
@@ -189,8 +191,7 @@ def _rows(referrals: Iterable[Referral]) -> Iterator[list[str]]:
 
 def write_history(referrals: Iterable[Referral], handle: IO[str]) -> None:
     """Write referrals in the contract's CSV layout (used for demo data and tests)."""
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerows(_rows(referrals))
+    write_csv(handle, _rows(referrals), lineterminator="\n")
 
 
 def history_csv(referrals: Iterable[Referral]) -> str:

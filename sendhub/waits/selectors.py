@@ -86,7 +86,9 @@ def children_for_referrals(provider: Organisation, pairs: Iterable[tuple[str, da
     A referral is how a provider comes to hold a child's record, so it may name a child it cannot see
     yet; but an NHS number alone is not enough (it would turn the form into an NHS number to name
     lookup): both must match a child of the provider's area. The web form and the CSV import both
-    come here. Returns {(nhs_number, date_of_birth): child} for the pairs that match.
+    come here. Returns {(nhs_number, date_of_birth): child} for the pairs that match exactly one child:
+    NHS numbers are unique per council, so a provider serving no single area may find a pair in two
+    councils' records, and it must never pick one silently (such a pair is "not found", in the same words).
     """
     from sendhub.people.models import Child
 
@@ -96,7 +98,15 @@ def children_for_referrals(provider: Organisation, pairs: Iterable[tuple[str, da
     children = Child.objects.filter(nhs_number__in={nhs for nhs, _ in wanted})
     if provider.local_authority_id:
         children = children.filter(local_authority_id=provider.local_authority_id)
-    return {(c.nhs_number, c.date_of_birth): c for c in children if (c.nhs_number, c.date_of_birth) in wanted}
+    found: dict[tuple[str, date], Child] = {}
+    twice: set[tuple[str, date]] = set()
+    for child in children:
+        pair = (child.nhs_number, child.date_of_birth)
+        if pair in wanted:
+            if pair in found:
+                twice.add(pair)
+            found[pair] = child
+    return {pair: child for pair, child in found.items() if pair not in twice}
 
 
 def events_of(referral: Referral) -> QuerySet[ReferralEvent]:

@@ -64,3 +64,11 @@ def test_rag():
 def test_months():
     assert d.months_between(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert d.add_months(date(2026, 11, 23), -23) == date(2024, 12, 1)
+
+
+def test_every_metric_is_protected_in_exactly_one_group():
+    groups = d.linked_groups()
+    keys = [key for group in groups for key in group]
+    assert sorted(keys) == sorted(m.key for m in d.METRICS)
+    assert all(d.BY_KEY[k].kind == d.SHARE or d.BY_KEY[k].key in {"refusals_to_assess", "reviews_overdue"}
+               for k in keys)

@@ -97,18 +97,45 @@ def test_drill_down_lists_the_cases_behind_a_figure_only_from_the_visible_childr
     assert len(primary) == 3  # the test schools are primary
 
 
-def test_snapshot_is_recomputed_when_more_than_a_day_old(constructed):
+def _queued_refreshes() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path="sendhub.dashboard.tasks.refresh_dashboard").count()
+
+
+def test_a_stale_snapshot_is_shown_as_it_is_and_a_refresh_queued_once(constructed, monkeypatch):
     first = services.refresh_snapshot(prerender=False)
-    assert selectors.current_snapshot() == first
+    assert selectors.current_snapshot() == first and _queued_refreshes() == 0
     DashboardSnapshot.objects.filter(pk=first.pk).update(computed_at=timezone.now() - timedelta(days=1, minutes=1))
-    second = selectors.current_snapshot()
-    assert second.pk != first.pk and timezone.now() - second.computed_at < timedelta(minutes=1)
+    computed = []
+    monkeypatch.setattr(services, "refresh_snapshot", lambda **kw: computed.append(kw))
+    for _ in range(3):  # three visitors
+        assert selectors.current_snapshot().pk == first.pk
+    assert computed == [] and _queued_refreshes() == 1  # nothing computed in the request; queued once
+    assert DashboardSnapshot.objects.count() == 1
 
 
-def test_snapshot_computed_when_there_is_none(db):
+def test_no_snapshot_at_all_queues_one_refresh_and_computes_nothing(db):
+    assert selectors.current_snapshot() is None and selectors.public_snapshot() is None
+    assert DashboardSnapshot.objects.count() == 0 and _queued_refreshes() == 1
+
+
+def test_a_refresh_queued_long_ago_that_never_ran_is_queued_again(db):
+    now = timezone.now()
+    assert services.request_refresh(now=now) and not services.request_refresh(now=now + timedelta(minutes=59))
+    assert services.request_refresh(now=now + timedelta(minutes=61)) and _queued_refreshes() == 2
+
+
+def test_only_one_refresh_runs_at_a_time_and_a_dead_one_is_taken_over(constructed):
+    token = services.claim_refresh()  # a worker is refreshing
+    assert token and services.claim_refresh() is None
+    assert services.run_refresh(as_of=AS_OF, prerender=False) is None  # a second one does nothing
     assert DashboardSnapshot.objects.count() == 0
-    snap = selectors.current_snapshot()
-    assert selectors.cells_for(snap, None) == [] and DashboardSnapshot.objects.count() == 1
+    assert not services.request_refresh()  # and pages do not queue another meanwhile
+    services.release_refresh(token)
+    assert services.run_refresh(as_of=AS_OF, prerender=False) is not None
+    stuck = services.claim_refresh(now=timezone.now() - services.STALE_REFRESH - timedelta(minutes=1))
+    assert stuck and services.claim_refresh() is not None  # a claim over 3 hours old is from a dead worker
 
 
 def test_refresh_command_and_task(constructed, capsys):
@@ -158,3 +185,18 @@ def test_refresh_draws_the_default_charts_for_every_council_and_the_public(const
         charts.render_svg = original
     assert calls == []  # every default chart was already drawn
     assert area_user.organisation_id == constructed.area.la.pk
+    DashboardChart.objects.all().delete()  # as the 3-day clean-up would
+    assert not services.refresh_snapshot(as_of=AS_OF).published  # the next night: the public view keeps the first
+    cache.clear()
+    charts.render_svg = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        Client().get("/dashboard/public/")
+    finally:
+        charts.render_svg = original
+    assert calls == []  # the published snapshot's charts were drawn again by the refresh, not by the visitor
+
+
+def test_a_task_backend_that_runs_tasks_at_once_is_never_used_from_a_page(db, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(services, "refresh_snapshot", lambda **kw: pytest.fail("a page computed the figures"))
+    assert selectors.current_snapshot() is None and not services.request_refresh()

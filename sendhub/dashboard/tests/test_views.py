@@ -29,7 +29,7 @@ def test_area_staff_see_the_dashboard_with_its_time(role, constructed, snapshot,
     response = client_for(constructed.area.users[role]).get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Figures computed" in html and "<svg" in html and "Data for the chart, by month" in html
+    assert "Figures as of" in html and "<svg" in html and "Data for the chart, by month" in html
     assert "Of final EHC plans issued in the month" in html  # the definition is on screen
 
 
@@ -100,9 +100,9 @@ SMALL = re.compile(r"^[1-4]$")
 
 def test_public_view_shows_no_count_under_5(constructed, snapshot):
     html = Client().get("/dashboard/public/").content.decode()
-    assert "fewer than 5" in html
+    assert "not shown" in html
     values = re.findall(r'data-testid="value-[a-z0-9_]+">([^<]+)<', html)
-    assert values and all(v in ("fewer than 5", "0", "No cases") for v in values), values
+    assert values and all(v in ("not shown", "0", "No cases") for v in values), values
     for cell in re.findall(r'govuk-table__cell--numeric">([^<]*)<', html):
         assert not SMALL.match(cell.strip()), cell
     for name in (constructed.area.child.full_name, constructed.area.child.family_name):
@@ -238,7 +238,7 @@ def test_big_plan_rag_from_the_linked_metric_and_the_pdf(constructed, client_for
 
 def test_action_form_refuses_stale_edits_and_bad_quarters(constructed, client_for):
     leader = constructed.area.users["leader"]
-    area = ImprovementArea.objects.create(title="Preparing for adulthood")
+    area = ImprovementArea.objects.create(title="Preparing for adulthood", local_authority=constructed.area.la)
     action = services.save_action(actor=leader, area=area, title="PfA pathway", owner="Head of SEND", quarter="2026-Q4",
                                   status="not_started", evidence="", metrics=[])
     client = client_for(leader)
@@ -281,3 +281,65 @@ def test_leaders_add_an_area_then_an_action(constructed, client_for):
         "quarter": "2027-Q1", "status": "not_started", "evidence": "", "metrics": []})
     assert response.status_code == 302 and Action.objects.get().area == area
     assert client_for(constructed.area.users["caseworker"]).get("/dashboard/big-plan/areas/new").status_code == 403
+
+
+def test_pages_never_compute_figures_and_say_when_they_are_being_prepared(constructed, client_for, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(services, "refresh_snapshot", lambda **kw: pytest.fail("a page computed the figures"))
+    for client, url in [(Client(), "/dashboard/public/"), (Client(), "/dashboard/public/figures.csv"),
+                        (client_for(constructed.area.users["leader"]), "/dashboard/"),
+                        (client_for(constructed.area.users["leader"]), "/dashboard/export.xlsx"),
+                        (client_for(constructed.area.users["leader"]), "/dashboard/big-plan/")]:
+        response = client.get(url)
+        assert response.status_code == 503 and response["Retry-After"] == "600", url
+        assert "The figures are being prepared" in response.content.decode()
+    assert DBTaskResult.objects.filter(task_path="sendhub.dashboard.tasks.refresh_dashboard").count() == 1
+
+
+def test_a_stale_snapshot_is_shown_with_its_age(constructed, client_for, monkeypatch):
+    from datetime import datetime, timezone as tz
+
+    snap = services.refresh_snapshot(as_of=AS_OF, prerender=False)
+    from sendhub.dashboard.models import DashboardSnapshot
+
+    DashboardSnapshot.objects.filter(pk=snap.pk).update(computed_at=datetime(2026, 11, 20, 6, 0, tzinfo=tz.utc))
+    monkeypatch.setattr(services, "refresh_snapshot", lambda **kw: pytest.fail("a page computed the figures"))
+    html = client_for(constructed.area.users["leader"]).get("/dashboard/").content.decode()
+    assert "Figures as of 20 November 2026, 06:00" in html
+    assert "more than a day old: new ones are being prepared" in html
+    public = Client().get("/dashboard/public/").content.decode()
+    assert "Figures as of 20 November 2026, 06:00" in public and "from Nov 2025 to Oct 2026" in public
+
+
+def test_the_public_view_shows_whole_months_from_the_first_snapshot_of_the_month(constructed):
+    first = services.refresh_snapshot(as_of=AS_OF, prerender=False)
+    later = services.refresh_snapshot(as_of=AS_OF, prerender=False)  # the next night, same month
+    from sendhub.dashboard import selectors
+
+    assert first.published and not later.published
+    assert selectors.public_snapshot() == first  # public figures change once a month
+    html = Client().get("/dashboard/public/").content.decode()
+    assert "Nov 2026" not in html and "Oct 2026" in html and "Nov 2025" in html  # 12 whole months only
+    assert "pfa_outcomes" not in html  # a point-in-time figure is never a whole month
+
+
+def test_public_view_hides_a_second_month_so_the_small_one_cannot_be_subtracted(area):
+    """The review's example, end to end: refusals by month 6, 3, 7, total 16: 16 - 6 - 7 would give 3."""
+    from sendhub.dashboard.selectors import public_filters
+
+    for month, count in ((7, 6), (8, 3), (9, 7)):
+        for _ in range(count):
+            a = f.AssessmentFactory(child=f.ChildFactory(local_authority=area.la), request_received_on=date(2026, month, 1))
+            event(a, "decision_not_to_assess", date(2026, month, 20))
+    services.refresh_snapshot(as_of=AS_OF, prerender=False)
+    rows = list(csv.reader(io.StringIO(Client().get("/dashboard/public/figures.csv").content.decode())))
+    refusals = {r[1]: r[2] for r in rows if r and r[0] == "Decisions not to assess"}
+    assert refusals["Whole period"] == "16"
+    assert refusals["Aug 2026"] == "not shown" and refusals["Jul 2026"] == "not shown"  # 6: the next smallest
+    assert refusals["Sep 2026"] == "7"
+    shown = [int(v) for k, v in refusals.items() if k != "Whole period" and v.isdigit()]
+    assert 16 - sum(shown) == 9  # what is left is two months together, not the 3
+    for title in ("Refusals that went to mediation", "Refusals appealed to the tribunal"):  # shares of them too
+        share = {r[1]: r[2] for r in rows if r and r[0] == title}
+        assert share["Aug 2026"] == share["Jul 2026"] == "not shown"

@@ -21,8 +21,11 @@ class Command(BaseCommand):
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError as error:
             raise CommandError(f"--as-of must be a date like 2026-11-23, not {as_of!r}") from error
-        from sendhub.dashboard.services import refresh_snapshot
+        from sendhub.dashboard.services import run_refresh
 
-        snap = refresh_snapshot(as_of=day)
+        snap = run_refresh(as_of=day)
+        if snap is None:
+            raise CommandError("Another refresh of the dashboard is running: nothing was computed. "
+                               "Wait for it to finish (a claim older than 3 hours is taken over).")
         self.stdout.write(f"Dashboard figures computed for {snap.as_of} in {snap.seconds:.1f} s "
                           f"({snap.cells.count():,} cells, {len(snap.data['waits'])} waiting lists); default charts drawn")

@@ -49,6 +49,13 @@ class Command(BaseCommand):
         area = DemoArea(seed=seed, progress=None if quiet else self._progress)
         totals = area.build(parsed)
         self._demo_devices(seed)
+        if totals["local_authorities"] <= 3:
+            # Pages never compute the dashboard (the task worker does): give the demo its first figures now.
+            from sendhub.dashboard.services import run_refresh
+
+            run_refresh()
+        elif not quiet:
+            self.stdout.write("Run `sendhub refresh_dashboard` (or `sendhub db_worker`) for the dashboard's figures.")
         elapsed = time.monotonic() - started
         if not quiet:
             sys.stderr.write("\n")
