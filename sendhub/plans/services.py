@@ -144,10 +144,16 @@ COMMENT_DAYS = 15  # SEND Regulations 2014 reg 13(1) and 22(2): at least 15 days
 
 
 def comment_window(version) -> tuple[date, date] | None:
-    """The family's 15 days on a draft or on proposed amendments: first and last day, inclusive."""
+    """The family's 15 days on a draft or on proposed amendments: first and last day, inclusive.
+
+    The last day comes from the one place every family-facing page asks (portal.family.comment_last_day,
+    from the statutory clock), so the plan page, the tracker and the home page give the same day."""
+    from sendhub.portal.family import comment_last_day
+
     if version.kind not in {VersionKind.DRAFT, VersionKind.PROPOSED}:
         return None
-    return version.issued_on, version.issued_on + timedelta(days=COMMENT_DAYS - 1)
+    last = comment_last_day(version)
+    return (version.issued_on, last) if last else None
 
 
 def _check_family_window(actor, version, today: date) -> None:
