@@ -80,6 +80,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
                   request=None) -> PlanVersion:
     """Freeze the drafted sections as the next numbered version and record its statutory event."""
     from sendhub.clock.services import record_event
+    from sendhub.portal.family import last_day_from_not_before
 
     event = EVENT_FOR.get((kind, case_kind(case)))
     if event is None:
@@ -89,7 +90,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
                            if d.key == "final_not_before"), None)
         if not_before is not None and issued_on < not_before.due:
             raise ValidationError(
-                f"The family have until {not_before.due - timedelta(days=1):%-d %B %Y} to comment on the draft. "
+                f"The family have until {last_day_from_not_before(not_before.due):%-d %B %Y} to comment on the draft. "
                 f"The final plan can be issued from {not_before.due:%-d %B %Y}, or earlier only if the family agree.")
     if kind == VersionKind.AMENDED and not family_agreed_early:
         proposed = (PlanVersion.objects.filter(review=case, kind=VersionKind.PROPOSED).order_by("-number").first())
