@@ -233,8 +233,12 @@ def distribute(version) -> list:
     pairs = recipients_of(version.child)
     deliveries = PlanDelivery.objects.bulk_create(
         [PlanDelivery(version=version, recipient=person, why=why) for person, why in pairs])
+    from sendhub.portal.family import by_day
+
+    window = comment_window(version)  # the notice of a draft gives the family's last day, as every page does
     notify(recipients=[person for person, _ in pairs], child=version.child,
            subject=f"{version.get_kind_display()} issued", link=f"/plans/{version.pk}/",
            body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
-                f"{version.child.local_authority} for a child or young person you are involved with.")
+                f"{version.child.local_authority} for a child or young person you are involved with."
+                + (f" The family's comments {by_day(window[1])} (the last day)." if window else ""))
     return deliveries

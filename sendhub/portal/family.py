@@ -11,6 +11,7 @@ own computation is never repeated here.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import rules
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,7 +149,8 @@ def _review_action(review, user, as_of: date) -> Action | None:
     if review.meeting_on and user is not None and review.invitations.filter(
             recipient=user, meeting_on=review.meeting_on, attending="").exists():
         return Action(f"Tell us if you can come to the review on {long_day(review.meeting_on)}", url)
-    if user is not None and not review.contributions.filter(author=user).exists():
+    if (user is not None and rules.has_perm("reviews.contribute", user, review)
+            and not review.contributions.filter(author=user).exists()):
         return Action("Give your views for the review", url)
     return None
 

@@ -60,6 +60,7 @@ def test_the_familys_last_day_is_one_date_on_every_page(area, client_for, draft)
         "tracker": parent.get(reverse("portal:tracker", kwargs={"child_pk": area.sibling.pk})),
         "tracker, easy read": parent.get(reverse("portal:tracker", kwargs={"child_pk": area.sibling.pk}) + "?read=easy"),
         "plan page": parent.get(reverse("plans:version", kwargs={"pk": draft.pk})),
+        "the draft's notice in messages": parent.get(reverse("portal:messages")),
     }
     day_after = long_day(last + timedelta(days=1))
     for name, response in pages.items():

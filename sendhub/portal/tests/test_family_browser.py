@@ -34,7 +34,7 @@ def test_parent_goes_from_the_home_card_to_the_draft_plan(page, live_server, che
     parent, caseworker = area.users["parent"], area.users["caseworker"]
     parent.set_password(PASSWORD)
     parent.save()
-    area.la.telephone, area.la.email = "01632 960000", "send@testshire.example"
+    area.la.telephone, area.la.email = "01632 960000", "send@calderbrook.demo.sendhub.test"  # as long as the demo's
     area.la.save()
     f.InvolvementFactory(child=area.sibling, professional=caseworker, organisation=area.la, role="caseworker")
     assessment = f.AssessmentFactory(child=area.sibling, request_received_on=today - timedelta(days=100))
