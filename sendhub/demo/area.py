@@ -167,7 +167,8 @@ class DemoArea:
         place = "Calderbrook" if index == 0 else self.places[index % len(self.places)] + ("" if index < len(self.places) else f" {index}")
         la_code = str(900 + index) if index < 100 else str(100 + index)
         la = Organisation.objects.create(kind=OrganisationKind.LOCAL_AUTHORITY, name=f"{place} Council", code=la_code,
-                                         email=f"send@{place.lower().replace(' ', '')}.{DEMO_DOMAIN}")
+                                         email=f"send@{place.lower().replace(' ', '')}.{DEMO_DOMAIN}",
+                                         telephone=f"01632 960{index % 1000:03d}")  # Ofcom's drama range: fictional
         icb = Organisation.objects.create(kind=OrganisationKind.INTEGRATED_CARE_BOARD, local_authority=la,
                                           name=f"{place} and District Integrated Care Board", code=f"Q{index:03d}")
         community = Organisation.objects.create(kind=OrganisationKind.HEALTH_PROVIDER, local_authority=la,

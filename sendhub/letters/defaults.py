@@ -24,7 +24,7 @@ You must appeal within 2 months of the date of this letter, by {{ appeal_by|date
 
 ## Who to contact
 
-Contact the SEND team at {{ local_authority }}{% if local_authority.email %} by email at {{ local_authority.email }}{% endif %}{% if local_authority.telephone %} or by telephone on {{ local_authority.telephone }}{% endif %}.
+Contact {{ contact }} at {{ local_authority }}{% if contact.email %} by email at {{ contact.email }}{% endif %}{% if contact.telephone %} or by telephone on {{ contact.telephone }}{% endif %}.
 
 Your local SEND Information, Advice and Support Service (SENDIASS) gives free, impartial and confidential advice to families and young people.
 
@@ -55,7 +55,7 @@ _REVIEW_CONTACT = """
 
 ## Who to contact
 
-Contact the SEND team at {{ local_authority }}{% if local_authority.email %} by email at {{ local_authority.email }}{% endif %}{% if local_authority.telephone %} or by telephone on {{ local_authority.telephone }}{% endif %}.
+Contact {{ contact }} at {{ local_authority }}{% if contact.email %} by email at {{ contact.email }}{% endif %}{% if contact.telephone %} or by telephone on {{ contact.telephone }}{% endif %}.
 
 Your local SEND Information, Advice and Support Service (SENDIASS) gives free, impartial and confidential advice to families and young people.
 

@@ -31,6 +31,11 @@ LOCAL_AUTHORITY = {
     "local_authority.email": "the council's SEND team email address, if recorded",
     "local_authority.telephone": "the council's SEND team telephone number, if recorded",
 }
+CONTACT = {
+    "contact": "who to contact: the caseworker's name and 'your caseworker', or 'the SEND team' when none is allocated",
+    "contact.telephone": "the SEND team's telephone number, if recorded",
+    "contact.email": "the SEND team's email address, if recorded",
+}
 DECISION = {
     "requester_name": "who the letter is addressed to",
     "decision_date": "the date of the decision",
@@ -50,9 +55,18 @@ def _local_authority(organisation) -> Named:
     return Named(name=organisation.name, email=organisation.email, telephone=organisation.telephone)
 
 
+def _contact(child) -> Named:
+    """The named person the family contacts (portal.family.contact_for: the same on the tracker and home)."""
+    from sendhub.portal.family import contact_for
+
+    contact = contact_for(child)
+    return Named(name=f"{contact.name}, your caseworker," if contact.named else contact.name,
+                 telephone=contact.telephone, email=contact.email)
+
+
 def _decision(child, facts: Mapping[str, Any]) -> dict:
     return {"child": _child(child), "local_authority": _local_authority(facts["local_authority"]),
-            **{name: facts.get(name) for name in DECISION}}
+            "contact": _contact(child), **{name: facts.get(name) for name in DECISION}}
 
 
 def present_assessment_decision(child, facts: Mapping[str, Any]) -> dict:
@@ -71,10 +85,10 @@ class LetterKind:
     present: Callable[[Any, Mapping[str, Any]], dict]
 
 
-ASSESSMENT_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **DECISION,
+ASSESSMENT_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **CONTACT, **DECISION,
                                   "request_date": "the date the request for an assessment was received"},
                                  present_assessment_decision)
-REVIEW_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **DECISION,
+REVIEW_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **CONTACT, **DECISION,
                               "meeting_date": "the date of the review meeting, if there was one"},
                              present_review_decision)
 

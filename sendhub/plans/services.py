@@ -80,6 +80,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
                   request=None) -> PlanVersion:
     """Freeze the drafted sections as the next numbered version and record its statutory event."""
     from sendhub.clock.services import record_event
+    from sendhub.portal.family import last_day_from_not_before
 
     event = EVENT_FOR.get((kind, case_kind(case)))
     if event is None:
@@ -89,7 +90,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
                            if d.key == "final_not_before"), None)
         if not_before is not None and issued_on < not_before.due:
             raise ValidationError(
-                f"The family have until {not_before.due - timedelta(days=1):%-d %B %Y} to comment on the draft. "
+                f"The family have until {last_day_from_not_before(not_before.due):%-d %B %Y} to comment on the draft. "
                 f"The final plan can be issued from {not_before.due:%-d %B %Y}, or earlier only if the family agree.")
     if kind == VersionKind.AMENDED and not family_agreed_early:
         proposed = (PlanVersion.objects.filter(review=case, kind=VersionKind.PROPOSED).order_by("-number").first())
@@ -144,10 +145,16 @@ COMMENT_DAYS = 15  # SEND Regulations 2014 reg 13(1) and 22(2): at least 15 days
 
 
 def comment_window(version) -> tuple[date, date] | None:
-    """The family's 15 days on a draft or on proposed amendments: first and last day, inclusive."""
+    """The family's 15 days on a draft or on proposed amendments: first and last day, inclusive.
+
+    The last day comes from the one place every family-facing page asks (portal.family.comment_last_day,
+    from the statutory clock), so the plan page, the tracker and the home page give the same day."""
+    from sendhub.portal.family import comment_last_day
+
     if version.kind not in {VersionKind.DRAFT, VersionKind.PROPOSED}:
         return None
-    return version.issued_on, version.issued_on + timedelta(days=COMMENT_DAYS - 1)
+    last = comment_last_day(version)
+    return (version.issued_on, last) if last else None
 
 
 def _check_family_window(actor, version, today: date) -> None:
@@ -226,8 +233,12 @@ def distribute(version) -> list:
     pairs = recipients_of(version.child)
     deliveries = PlanDelivery.objects.bulk_create(
         [PlanDelivery(version=version, recipient=person, why=why) for person, why in pairs])
+    from sendhub.portal.family import by_day
+
+    window = comment_window(version)  # the notice of a draft gives the family's last day, as every page does
     notify(recipients=[person for person, _ in pairs], child=version.child,
            subject=f"{version.get_kind_display()} issued", link=f"/plans/{version.pk}/",
            body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
-                f"{version.child.local_authority} for a child or young person you are involved with.")
+                f"{version.child.local_authority} for a child or young person you are involved with."
+                + (f" The family's comments {by_day(window[1])} (the last day)." if window else ""))
     return deliveries

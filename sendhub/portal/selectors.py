@@ -5,6 +5,7 @@ the caseworker's queue cannot disagree.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,17 @@ class Step:
     def easy_read(self) -> str:
         return easy_read_for(self.row.deadline.key)
 
+    @property
+    def due(self) -> date:
+        """The date the family is told: for their 15 days, the last day to comment (portal.family)."""
+        from .family import step_due
+
+        return step_due(self.row.deadline.key, self.row.deadline.due)
+
+    @property
+    def is_comment_period(self) -> bool:
+        return self.row.deadline.key.startswith("final_not_before")
+
 
 @dataclass
 class TrackerCase:
@@ -46,6 +58,35 @@ class TrackerCase:
     @property
     def stage_explained(self) -> str:
         return STAGE_EXPLAINED[self.stage]
+
+    @property
+    def meeting_on(self) -> date | None:
+        """The review meeting's date once the school has set it."""
+        return getattr(self.case, "meeting_on", None) if self.kind == "review" else None
+
+    @property
+    def now_text(self) -> str:
+        """What is happening now, in the family's words: a set meeting is given with its date, never
+        'being arranged'."""
+        if self.stage == "awaiting_meeting" and self.meeting_on:
+            from .family import long_day
+
+            return f"The annual review meeting is on {long_day(self.meeting_on)}."
+        return self.stage_explained
+
+    @cached_property
+    def draft(self):
+        """The draft plan or proposed amendments waiting for the family's comments, to link to."""
+        from .family import draft_link
+
+        return draft_link(self)
+
+    @property
+    def comment_last_day(self) -> date | None:
+        from .family import comment_last_day
+
+        draft = self.draft
+        return comment_last_day(draft) if draft is not None else None
 
     @property
     def next(self) -> Step | None:

@@ -15,7 +15,7 @@ from sendhub.people.selectors import children_visible_to
 from sendhub.web.child_access import get_child_or_404, require_perm
 from sendhub.web.forms import apply_service_errors
 
-from . import selectors, services
+from . import family, selectors, services
 from .forms import AllAboutMeForm, PreferencesForm
 from .models import AllAboutMe, AllAboutMePicture
 
@@ -28,6 +28,7 @@ def tracker_page(request, child_pk: int):
     easy = read == "easy" or (read != "full" and request.user.easy_read)
     return render(request, "portal/tracker_easy.html" if easy else "portal/tracker.html", {
         "child": child, "tracker": selectors.tracker(child), "today": timezone.localdate(),
+        "contact": family.contact_for(child),
         "can_ask_early_review": rules.has_perm("reviews.request_early_review", request.user, child)
         and child.plans.filter(status="active").exists(),
     })
@@ -70,12 +71,14 @@ def inbox(request):
     """Every message and, for a family or young person, every letter about their children, in one place."""
     notes = Notification.objects.filter(recipient=request.user).select_related("child")
     page = Paginator(notes, 25).get_page(request.GET.get("page"))
-    letters = []
+    letters, contacts = [], []
     if request.user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
-        letters = list(Letter.objects.filter(child__in=children_visible_to(request.user).values("pk"))
-                       .select_related("child")[:50])
+        mine = children_visible_to(request.user).select_related("local_authority")
+        letters = list(Letter.objects.filter(child__in=mine.values("pk")).select_related("child")[:50])
+        contacts = [(child, family.contact_for(child)) for child in mine.order_by("date_of_birth", "pk")]
     unread = [n.pk for n in page.object_list if n.read_at is None]
-    response = render(request, "portal/messages.html", {"page": page, "letters": letters, "unread": set(unread)})
+    response = render(request, "portal/messages.html", {"page": page, "letters": letters, "unread": set(unread),
+                                                    "contacts": contacts})
     Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())  # shown, so read
     return response
 

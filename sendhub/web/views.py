@@ -20,6 +20,7 @@ from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
 from sendhub.messaging.models import Notification
+from sendhub.portal.family import child_card
 from sendhub.portal.selectors import child_cases
 
 from . import figures
@@ -37,7 +38,9 @@ def home(request):
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     context = {"notifications": unread[:10], "notification_count": unread.count()}
     if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
-        context["children"] = children_visible_to(user).select_related("setting").prefetch_related("plans")
+        children = list(children_visible_to(user).select_related("setting", "local_authority").prefetch_related("plans"))
+        context["children"] = children
+        context["cards"] = [child_card(child, user) for child in children]  # now, next, who, by when, the action
     elif rules.has_perm("people.view_child_list", user):
         context["child_count"] = children_visible_to(user).count()
     return render(request, "web/home.html", context)
@@ -80,6 +83,8 @@ def child_detail(request, pk: int):
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
     }
+    if not context["is_staff_view"]:  # the family's status card, the same as on their home page
+        context["card"] = child_card(child, user)
     return render(request, "web/child_detail.html", context)
 
 

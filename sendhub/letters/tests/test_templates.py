@@ -43,18 +43,43 @@ def facts(area, **extra):
             "mediation_by": date(2027, 1, 23), "appeal_by": date(2027, 1, 23), **extra}
 
 
+# Issue 14 changed the shipped "Who to contact" paragraph on purpose: it names the caseworker through the
+# presenter's `contact`. Before, it always said "the SEND team"; with no caseworker allocated it still does.
+OLD_CONTACT = ("Contact the SEND team at {{ local_authority }}{% if local_authority.email %} by email at "
+               "{{ local_authority.email }}{% endif %}{% if local_authority.telephone %} or by telephone on "
+               "{{ local_authority.telephone }}{% endif %}.")
+NEW_CONTACT = ("Contact {{ contact }} at {{ local_authority }}{% if contact.email %} by email at {{ contact.email }}"
+               "{% endif %}{% if contact.telephone %} or by telephone on {{ contact.telephone }}{% endif %}.")
+
+
 @pytest.mark.parametrize("key", sorted(DEFAULTS))
 @pytest.mark.parametrize("contact", [True, False])
 def test_every_shipped_letter_validates_and_renders_exactly_as_before(key, contact, area):
+    """With no caseworker allocated, every shipped letter reads word for word as it did before issue 14."""
     area.la.email, area.la.telephone = ("send@testshire.example", "0300 555 0100") if contact else ("", "")
     area.la.save()
     body = DEFAULTS[key][1]
+    assert NEW_CONTACT in body
     sandbox.check_template(key, body)  # no problem
     given = facts(area, meeting_date=date(2026, 10, 1))
-    before = Template(body).render(Context({"child": area.child, **given}, autoescape=False))  # the old way
+    old_body = body.replace(NEW_CONTACT, OLD_CONTACT)
+    before = Template(old_body).render(Context({"child": area.child, **given}, autoescape=False))  # the old way
     after = sandbox.render(key, body, KINDS[key].present(area.child, given))
     assert after == before
     assert area.child.full_name in after and "Reasons in plain English." in after
+
+
+@pytest.mark.parametrize("key", sorted(DEFAULTS))
+def test_every_shipped_letter_names_the_caseworker_and_the_teams_number(key, area):
+    """Issue 14: a family's letter says who their caseworker is and how to reach the SEND team."""
+    area.la.email, area.la.telephone = "send@testshire.example", "0300 555 0100"
+    area.la.save()
+    caseworker = area.users["caseworker"]
+    f.InvolvementFactory(child=area.child, professional=caseworker, organisation=area.la, role="caseworker")
+    after = sandbox.render(key, DEFAULTS[key][1],
+                           KINDS[key].present(area.child, facts(area, meeting_date=date(2026, 10, 1))))
+    assert (f"Contact {caseworker.full_name}, your caseworker, at {area.la.name} by email at send@testshire.example "
+            "or by telephone on 0300 555 0100.") in after
 
 
 def test_the_council_can_still_edit_with_if_and_the_listed_values(area):
