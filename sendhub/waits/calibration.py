@@ -46,7 +46,7 @@ MIN_SCALE = 0.25  # never narrower than a quarter of the estimator's own half-wi
 MAX_SCALE = 4.0  # nor wider than four times it
 MIN_SCORED = 100  # fewer past estimates with a known outcome than this: leave the range as it is
 MIN_CUTS = 3  # ...or fewer past dates than this (one cut is one moment of one list's life)
-CUT_EVERY_WEEKS = 4
+CUT_EVERY_WEEKS = 8  # the bench (bench/waits_backtest.py) cuts as often, so its test is of this set-up
 LOOKBACK_WEEKS = 156  # calibrate on the last three years of the list's own past
 PATHS = 100  # fewer simulated futures than the family estimate: the calibration is a share over thousands
 
