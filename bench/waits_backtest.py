@@ -61,9 +61,16 @@ def line(label: str, scores: list[ServiceScore], *, per_seed: bool = True) -> st
     medae = statistics.mean(s.median_ae_p50_days for s in scores)
     medpub = statistics.mean(s.median_ae_public_days for s in scores)
     cut_ms = 1000 * sum(s.seconds for s in scores) / max(sum(s.cuts for s in scores), 1)
+    cal = sum(s.within_calibrated * s.scored for s in scores) / n
+    cal_below = sum(s.below_calibrated * s.scored for s in scores) / n
+    cal_seeds = f" ({' '.join(f'{s.within_calibrated:.2f}' for s in scores)})" if per_seed else ""
+    width = statistics.mean(s.width_days for s in scores)
+    cal_width = statistics.mean(s.width_calibrated_days for s in scores)
     return (
         f"| {label} | {n} | {within:.3f}{seeds} | {below:.3f} | {above:.3f} | "
-        f"{mae:.0f} | {public:.0f} | {mae / public:.2f} | {medae:.0f} / {medpub:.0f} | {cut_ms:.0f} |"
+        f"{mae:.0f} | {public:.0f} | {mae / public:.2f} | {medae:.0f} / {medpub:.0f} | {cut_ms:.0f} |\n"
+        f"| {label} calibrated | | {cal:.3f}{cal_seeds} | {cal_below:.3f} | {1 - cal - cal_below:.3f} | "
+        f"range {width:.0f} → {cal_width:.0f} days | | | | |"
     )
 
 

@@ -339,3 +339,31 @@ SENDHUB_CLAMD_PORT = int(os.environ.get("SENDHUB_CLAMD_PORT", "3310"))
 SENDHUB_CLAMD_TIMEOUT = float(os.environ.get("SENDHUB_CLAMD_TIMEOUT", "30"))
 # Imports (local offer feeds, waiting lists): rows read one at a time up to this many.
 SENDHUB_IMPORT_MAX_ROWS = int(os.environ.get("SENDHUB_IMPORT_MAX_ROWS", "50000"))
+
+# --- The council's details, waiting-list estimates (helper I: README "Settings", docs/waits-estimator.md) ----
+# Shown on the privacy notice, the accessibility statement and families' waiting-list pages. The demo
+# defaults are fictional (Calderbrook does not exist; 01632 960xxx numbers are Ofcom's drama range, .test
+# addresses cannot be reached, ZZ-numbers are not ICO registrations): set every one for a real council.
+COUNCIL_NAME = os.environ.get("SENDHUB_COUNCIL_NAME", "Calderbrook Metropolitan Borough Council (fictional)")
+COUNCIL_ADDRESS = os.environ.get("SENDHUB_COUNCIL_ADDRESS", "Town Hall, 1 Example Square, Calderbrook, CB1 0XX")
+COUNCIL_SEND_TEAM_EMAIL = os.environ.get("SENDHUB_COUNCIL_SEND_TEAM_EMAIL", "send.team@calderbrook.example.test")
+COUNCIL_SEND_TEAM_TELEPHONE = os.environ.get("SENDHUB_COUNCIL_SEND_TEAM_TELEPHONE", "01632 960000")
+COUNCIL_DPO_NAME = os.environ.get("SENDHUB_COUNCIL_DPO_NAME", "Data Protection Officer")
+COUNCIL_DPO_EMAIL = os.environ.get("SENDHUB_COUNCIL_DPO_EMAIL", "dpo@calderbrook.example.test")
+COUNCIL_DPO_ADDRESS = os.environ.get("SENDHUB_COUNCIL_DPO_ADDRESS",
+                                     "Data Protection Officer, Town Hall, 1 Example Square, Calderbrook, CB1 0XX")
+COUNCIL_ICO_REGISTRATION = os.environ.get("SENDHUB_COUNCIL_ICO_REGISTRATION", "ZZ000000 (fictional)")
+COUNCIL_ADVICE_SERVICE_NAME = os.environ.get("SENDHUB_ADVICE_SERVICE_NAME",
+                                             "Calderbrook SEND Information, Advice and Support Service (SENDIASS)")
+COUNCIL_ADVICE_SERVICE_TELEPHONE = os.environ.get("SENDHUB_ADVICE_SERVICE_TELEPHONE", "01632 960123")
+COUNCIL_ADVICE_SERVICE_EMAIL = os.environ.get("SENDHUB_ADVICE_SERVICE_EMAIL", "sendiass@calderbrook.example.test")
+COUNCIL_ADVICE_SERVICE_WEBSITE = os.environ.get("SENDHUB_ADVICE_SERVICE_WEBSITE", "")
+# The date the accessibility statement was prepared and last reviewed (YYYY-MM-DD).
+ACCESSIBILITY_STATEMENT_PREPARED = os.environ.get("SENDHUB_ACCESSIBILITY_STATEMENT_PREPARED", "2026-12-01")
+ACCESSIBILITY_STATEMENT_REVIEWED = os.environ.get("SENDHUB_ACCESSIBILITY_STATEMENT_REVIEWED", "2026-12-01")
+# A waiting-list range wider than this many months is not shown to families: the page says "we cannot
+# give a reliable date" instead, with the place on the list and the weeks waited.
+WAITS_RELIABLE_RANGE_MONTHS = int(os.environ.get("SENDHUB_WAITS_RELIABLE_RANGE_MONTHS", "12"))
+# Kinds of list (organisations.HealthServiceKind) that are assessment pathways where NHS Right to Choose
+# applies: families are told they may ask their GP to refer to another provider.
+WAITS_RIGHT_TO_CHOOSE_KINDS = env_list("SENDHUB_WAITS_RIGHT_TO_CHOOSE_KINDS", "neurodevelopmental")

@@ -160,3 +160,6 @@ class ServiceEstimate(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
     estimates = models.JSONField(default=dict, help_text="referral pk: [position, p10, p50, p90]")
     figures = models.JSONField(null=True, blank=True, help_text="List figures at current capacity, when computed")
+    calibration = models.JSONField(null=True, blank=True,
+                                   help_text="The range's calibration on the list's own past (calibration.Calibration), "
+                                             "learned once a day; the estimates above already have it applied")

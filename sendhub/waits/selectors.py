@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils import timezone
 from sendhub.accounts.models import Role
 from sendhub.organisations.models import HealthService, Organisation, OrganisationKind
 
+from . import calibration as calibration_
 from . import estimator
 from .history import Referral as HistoryRow
 from .models import Referral, ReferralEvent, ServiceEstimate
@@ -126,6 +128,22 @@ class Placement:
     p50: date
     p90: date
 
+    @property
+    def reliable(self) -> bool:
+        """False when the range is too wide to plan by (wider than the council's limit, in months)."""
+        return self.p90 <= _add_months(self.p10, settings.WAITS_RELIABLE_RANGE_MONTHS)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
 
 def _history(rows: Iterable[tuple]) -> list[HistoryRow]:
     """Database rows as the estimator's referrals: the service's own reference is the contract's referral_id."""
@@ -147,14 +165,19 @@ def _fingerprints(service_ids: list[int]) -> dict[int, str]:
 
 
 def _fresh(ids: list[int], today: date, *, figures: bool = False) -> dict[int, ServiceEstimate]:
-    """Each service's cached estimate for `today` and the list as it is, computing only what is stale."""
+    """Each service's cached estimate for `today` and the list as it is, computing only what is stale.
+
+    The range's calibration (calibration.py: the list's own backtest) is learned once a day per
+    list and reused when the list changes during the day: it measures the list's past, which one
+    new referral hardly moves, and it is the slow part.
+    """
     ids = sorted(set(ids))
     if not ids:
         return {}
     prints = _fingerprints(ids)
     cached = {c.service_id: c for c in ServiceEstimate.objects.filter(service_id__in=ids)}
     stale = [pk for pk in ids if pk not in cached or cached[pk].as_of != today or cached[pk].fingerprint != prints[pk]
-             or (figures and cached[pk].figures is None)]
+             or cached[pk].calibration is None or (figures and cached[pk].figures is None)]
     if stale:
         by_service: dict[int, list[tuple]] = {pk: [] for pk in stale}
         for row in Referral.objects.filter(service_id__in=stale, referred_on__lte=today).order_by().values_list(*_COLUMNS):
@@ -162,17 +185,19 @@ def _fresh(ids: list[int], today: date, *, figures: bool = False) -> dict[int, S
         for pk in stale:
             rows = by_service[pk]
             keep = cached.get(pk)
-            reuse = keep is not None and keep.as_of == today and keep.fingerprint == prints[pk]
-            payload = keep.estimates if reuse else _estimate_payload(rows, today)
+            same_day = keep is not None and keep.as_of == today and keep.calibration is not None
+            reuse = same_day and keep.fingerprint == prints[pk]
+            cal = keep.calibration if same_day else _calibration_payload(rows, today)
+            payload = keep.estimates if reuse else _estimate_payload(rows, today, cal)
             figs = (keep.figures if reuse and keep.figures is not None else
                     _figures_payload(rows, today) if figures else None)
-            cached[pk] = _store(pk, today, prints[pk], payload, figs)
+            cached[pk] = _store(pk, today, prints[pk], payload, figs, cal)
     return cached
 
 
-def _store(service_id: int, today: date, fingerprint: str, estimates: dict, figures) -> ServiceEstimate:
+def _store(service_id: int, today: date, fingerprint: str, estimates: dict, figures, cal: dict) -> ServiceEstimate:
     values = {"as_of": today, "fingerprint": fingerprint, "estimates": estimates, "figures": figures,
-              "computed_at": timezone.now()}
+              "calibration": cal, "computed_at": timezone.now()}
     try:
         with transaction.atomic():
             row, _ = ServiceEstimate.objects.update_or_create(service_id=service_id, defaults=values)
@@ -181,11 +206,20 @@ def _store(service_id: int, today: date, fingerprint: str, estimates: dict, figu
     return row
 
 
-def _estimate_payload(rows: list[tuple], today: date) -> dict[str, list]:
+def _calibration_payload(rows: list[tuple], today: date) -> dict:
+    found = calibration_.calibrate_history(_history(rows), today)
+    return (next(iter(found.values())) if found else calibration_.Calibration()).as_dict()
+
+
+def _estimate_payload(rows: list[tuple], today: date, cal: dict | None = None) -> dict[str, list]:
+    """Positions and dates of the list's waiting referrals, with the range calibrated on the list's past."""
     pk_of = {row[2]: row[0] for row in rows}
+    found = estimator.estimate(_history(rows), today)
+    dates = calibration_.apply_all(calibration_.Calibration.from_dict(cal), today,
+                                   [(e.p10, e.p50, e.p90) for e in found])
     out: dict[str, list] = {}
-    for e in estimator.estimate(_history(rows), today):
-        out[str(pk_of[e.referral_id])] = [e.position, e.p10.isoformat(), e.p50.isoformat(), e.p90.isoformat()]
+    for e, (p10, p50, p90) in zip(found, dates, strict=True):
+        out[str(pk_of[e.referral_id])] = [e.position, p10.isoformat(), p50.isoformat(), p90.isoformat()]
     return out
 
 
@@ -248,6 +282,7 @@ class ServiceFigures:
     multiplier: float
     what_if_new_referral_weeks: float
     what_if_forecast: tuple[MonthRow, ...]
+    calibration: calibration_.Calibration = calibration_.Calibration()  # how well the range held on the list's past
 
 
 def _rows(forecast, capacity: float) -> list[list]:
@@ -278,10 +313,11 @@ def _month_rows(rows: list[list]) -> tuple[MonthRow, ...]:
     return tuple(MonthRow(date.fromisoformat(m), lo, mid, hi, w) for m, lo, mid, hi, w in rows)
 
 
-def _to_figures(service: HealthService, today: date, payload: dict) -> ServiceFigures:
+def _to_figures(service: HealthService, today: date, payload: dict, cal: dict | None = None) -> ServiceFigures:
+    calibration = calibration_.Calibration.from_dict(cal)
     if not payload:
         return ServiceFigures(service, today, 0, 0.0, 0.0, service.standard_weeks, None, 0.0, 0.0, 0.0, (),
-                              WHAT_IF_DEFAULT, 0.0, ())
+                              WHAT_IF_DEFAULT, 0.0, (), calibration)
     waits = payload["waits_days"]
     within = None
     if service.standard_weeks and waits:
@@ -292,7 +328,7 @@ def _to_figures(service: HealthService, today: date, payload: dict) -> ServiceFi
         weekly_capacity=payload["capacity"], weekly_referrals=payload["referrals"],
         new_referral_weeks=payload["new_weeks"], forecast=_month_rows(payload["forecast"]),
         multiplier=payload["multiplier"], what_if_new_referral_weeks=payload["what_if_new_weeks"],
-        what_if_forecast=_month_rows(payload["what_if_forecast"]),
+        what_if_forecast=_month_rows(payload["what_if_forecast"]), calibration=calibration,
     )
 
 
@@ -302,14 +338,15 @@ def list_figures(services: Iterable[HealthService], *, today: date | None = None
     today = today or timezone.localdate()
     services = list(services)
     cache = _fresh([s.pk for s in services], today, figures=True)
-    return [_to_figures(s, today, cache[s.pk].figures) for s in services]
+    return [_to_figures(s, today, cache[s.pk].figures, cache[s.pk].calibration) for s in services]
 
 
 def what_if(service: HealthService, multiplier: float, *, today: date | None = None) -> ServiceFigures:
     """The same figures with future capacity times `multiplier` (not cached: the person chose it)."""
     today = today or timezone.localdate()
     rows = list(Referral.objects.filter(service=service, referred_on__lte=today).order_by().values_list(*_COLUMNS))
-    return _to_figures(service, today, _list_figures(rows, today, multiplier) or {})
+    return _to_figures(service, today, _list_figures(rows, today, multiplier) or {},
+                       _fresh([service.pk], today)[service.pk].calibration)
 
 
 def multiplier_for(service: HealthService, *, extra_clinicians: Decimal | None = None,
@@ -329,11 +366,32 @@ def multiplier_for(service: HealthService, *, extra_clinicians: Decimal | None =
 
 @dataclass(frozen=True)
 class FamilyWait:
+    """What a family's page says about one referral: place, range (when it helps), 18th birthday, choices."""
+
     referral: Referral
     placement: Placement | None
     weeks_waited: int
     standard_weeks: int | None
     over_standard: bool
+    reliable: bool = True  # False: the range is too wide to help, so the page says so instead of showing it
+    limit_months: int = 12
+    turns_18: date | None = None
+    reaches_18: bool = False  # the range, or the wait so far, reaches the child's 18th birthday
+    right_to_choose: bool = False  # an assessment pathway where NHS Right to Choose applies
+    advice: dict | None = None  # the information and advice service (SENDIASS): name, telephone, email, web
+
+
+def eighteenth_birthday(born: date) -> date:
+    """The day a child turns 18 (29 February birthdays turn 18 on 1 March)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return date(born.year + 18, 3, 1)
+
+
+def right_to_choose_applies(service: HealthService) -> bool:
+    """Whether the list is an assessment pathway where NHS Right to Choose applies (the council's list of kinds)."""
+    return service.kind in settings.WAITS_RIGHT_TO_CHOOSE_KINDS
 
 
 def family_wait(referral: Referral, *, today: date | None = None) -> FamilyWait:
@@ -342,5 +400,20 @@ def family_wait(referral: Referral, *, today: date | None = None) -> FamilyWait:
     end = referral.seen_on or referral.removed_on or today
     weeks = max(0, (end - referral.referred_on).days // 7)
     standard = referral.service.standard_weeks
-    return FamilyWait(referral, placement, weeks, standard, bool(standard and weeks > standard))
+    born = getattr(referral.child, "date_of_birth", None)
+    turns_18 = eighteenth_birthday(born) if born else None
+    reaches = bool(referral.waiting and turns_18 and (turns_18 <= today or (placement and placement.p90 >= turns_18)))
+    return FamilyWait(
+        referral, placement, weeks, standard, bool(standard and weeks > standard),
+        reliable=placement.reliable if placement else True,
+        limit_months=settings.WAITS_RELIABLE_RANGE_MONTHS,
+        turns_18=turns_18, reaches_18=reaches,
+        right_to_choose=bool(referral.waiting and right_to_choose_applies(referral.service)),
+        advice=advice_service(),
+    )
 
+
+def advice_service() -> dict:
+    """The SEND information, advice and support service (SENDIASS) from the council's settings."""
+    return {"name": settings.COUNCIL_ADVICE_SERVICE_NAME, "telephone": settings.COUNCIL_ADVICE_SERVICE_TELEPHONE,
+            "email": settings.COUNCIL_ADVICE_SERVICE_EMAIL, "website": settings.COUNCIL_ADVICE_SERVICE_WEBSITE}

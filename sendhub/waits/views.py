@@ -188,7 +188,7 @@ def family_referral(request, child_pk: int, pk: int):
     (figures,) = selectors.list_figures([referral.service])
     return render(request, "waits/family_referral.html", {
         "child": child, "wait": selectors.family_wait(referral), "referral": referral, "figures": figures,
-        "local_offer": local_offer_link(child, while_waiting=True),
+        "local_offer": local_offer_link(child, while_waiting=True), "today": timezone.localdate(),
         "staff_link": reverse("waits:referral", kwargs={"pk": referral.pk})
         if selectors.services_managed_by(request.user).filter(pk=referral.service_id).exists() else ""})
 

@@ -151,12 +151,35 @@ def area_figures(request):
     return render(request, "web/area_figures.html", {"figures": figures.area_figures(organisation)})
 
 
+def council_details() -> dict:
+    """The council's details for the privacy notice and accessibility statement, from settings (README: Settings)."""
+    from datetime import date
+
+    def day(text: str):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+
+    return {
+        "name": settings.COUNCIL_NAME, "address": settings.COUNCIL_ADDRESS,
+        "send_team_email": settings.COUNCIL_SEND_TEAM_EMAIL, "send_team_telephone": settings.COUNCIL_SEND_TEAM_TELEPHONE,
+        "dpo_name": settings.COUNCIL_DPO_NAME, "dpo_email": settings.COUNCIL_DPO_EMAIL,
+        "dpo_address": settings.COUNCIL_DPO_ADDRESS, "ico_registration": settings.COUNCIL_ICO_REGISTRATION,
+        "advice_name": settings.COUNCIL_ADVICE_SERVICE_NAME, "advice_telephone": settings.COUNCIL_ADVICE_SERVICE_TELEPHONE,
+        "advice_email": settings.COUNCIL_ADVICE_SERVICE_EMAIL, "advice_website": settings.COUNCIL_ADVICE_SERVICE_WEBSITE,
+        "statement_prepared": day(settings.ACCESSIBILITY_STATEMENT_PREPARED),
+        "statement_reviewed": day(settings.ACCESSIBILITY_STATEMENT_REVIEWED),
+    }
+
+
 def accessibility(request):
-    return render(request, "web/accessibility.html")
+    return render(request, "web/accessibility.html", {"council": council_details()})
 
 
 def privacy(request):
-    return render(request, "web/privacy.html")
+    return render(request, "web/privacy.html", {"council": council_details(),
+                                                "session_hours": settings.SESSION_COOKIE_AGE // 3600})
 
 
 @never_cache

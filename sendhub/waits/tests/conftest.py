@@ -24,7 +24,7 @@ def slt_history() -> list[Referral]:
 # (`-p no:django --confcutdir=sendhub/waits`) leaves them out; the normal run collects them, with the
 # project-wide fixtures (area, client_for) from sendhub/conftest.py.
 def pytest_ignore_collect(collection_path, config):
-    needs_django = collection_path.name.startswith("test_db_") or collection_path.name == "test_browser.py"
+    needs_django = collection_path.name.startswith(("test_db_", "test_browser"))
     if needs_django and not config.pluginmanager.has_plugin("django"):
         return True
     return None
