@@ -57,6 +57,13 @@ def test_a_range_too_wide_to_help_is_not_shown(long_list, area, client_for):
     assert f"Number {wait.placement.position} on the list" in page  # the place is still shown
     assert "has waited 2 weeks so far" in page  # and the weeks waited
     assert "What you can do now" in page
+    # the child's tracker says the same, in both versions, and never shows the range
+    for read in ("full", "easy"):
+        tracker = client_for(area.users["parent"]).get(
+            reverse("portal:tracker", args=[own.child_id]), {"read": read}).content.decode()
+        assert "Most children in this position are seen between" not in tracker
+        assert "Most people are seen between" not in tracker
+        assert "We cannot give a reliable date" in tracker or "We cannot say when yet" in tracker
 
 
 def test_the_limit_is_the_councils(waits_area, area, client_for):
