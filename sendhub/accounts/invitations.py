@@ -21,14 +21,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp_webauthn.models import WebAuthnCredential
 
 from sendhub.audit.models import AuditAction
-from sendhub.audit.services import channel_of, record
+from sendhub.audit.services import channel_of, record, record_change, snapshot
 from sendhub.messaging.services import notify
 from sendhub.organisations.models import Organisation
 from sendhub.people.models import Child, FamilyMember, Relationship
 from sendhub.people.selectors import AGE_OF_OWN_CONSENT
+from sendhub.people.services import FAMILY_MEMBER_FIELDS, record_access_change
 
+from .notices import send_security_notice
 from .models import INVITATION_LIFETIME_HOURS, STAFF_ROLES, ApiToken, Invitation, InvitationKind, Role, User
 
 
@@ -222,16 +225,20 @@ def reset_two_factor(*, actor, user: User, request=None) -> Issued:
     if not user.is_active:
         raise ValidationError("This account has been deactivated")
     with transaction.atomic():
+        # Every second factor goes: a passkey left on a lost phone would still sign in with the password.
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        removed += WebAuthnCredential.objects.filter(user=user).delete()[0]
         issued = _issue(kind=InvitationKind.TWO_FACTOR, email=user.email, full_name=user.full_name, role=user.role,
                         actor=actor, request=request, organisation=user.organisation, user=user)
         _audit(actor=actor, action=AuditAction.UPDATE, obj=user, request=request,
                summary=f"Reset two-factor sign-in for {user.email} ({removed} authenticator(s) removed) and sent "
                        "a link to set up a new one")
         _end_sessions(user)
-        notify(recipients=[user], subject="Two-factor sign-in was reset",
-               body="Two-factor sign-in for your account was reset. Use the link we emailed you to set up your "
-                    "authenticator app. If you did not ask for this, contact your administrator at once.")
+        send_security_notice(
+            user=user, subject="Two-factor sign-in was reset",
+            body="Two-factor sign-in for your account was reset: your authenticator app and any passkeys were "
+                 "removed. Use the link we emailed you to set up your authenticator app. If you did not ask for "
+                 "this, contact your administrator at once.")
         return issued
 
 
@@ -276,12 +283,11 @@ def remove_family_access(*, actor, member: FamilyMember, request=None) -> Family
         locked = FamilyMember.objects.select_for_update(of=("self",)).select_related("user", "child").get(pk=member.pk)
         if locked.user_id is None:
             raise ValidationError(f"{locked.full_name} has no account linked to this record")
-        before = locked.user_id
+        before = snapshot(locked, FAMILY_MEMBER_FIELDS)
         locked.user = None
         locked.save(update_fields=["user"])
-        _audit(actor=actor, action=AuditAction.UPDATE, obj=locked, child=locked.child, request=request,
-               changes={"user": [str(before), None]},
-               summary=f"Removed {locked.full_name}'s access to this record")
+        record_access_change(actor=actor, obj=locked, before=before, after=snapshot(locked, FAMILY_MEMBER_FIELDS),
+                             request=request, where="(removed by invitation management)")
         return locked
 
 
@@ -366,9 +372,12 @@ def accept_invitation(*, raw: str, password: str = "", code: str = "", request=N
         if new_account:
             try:
                 with transaction.atomic():
+                    # An administrator supports the service through the audited support admin site (ADR 2).
+                    support = ({"is_staff": True, "is_superuser": True}
+                               if invitation.role == Role.ADMINISTRATOR else {})
                     user = User.objects.create_user(
                         invitation.email, password, full_name=invitation.full_name, role=invitation.role,
-                        organisation=invitation.organisation)
+                        organisation=invitation.organisation, **support)
             except IntegrityError as error:
                 raise InvitationRefused("There is already an account with this email address: sign in instead.") from error
             user.teams.set(invitation.teams.all())
@@ -393,9 +402,10 @@ def accept_invitation(*, raw: str, password: str = "", code: str = "", request=N
         _audit(actor=user, action=AuditAction.CREATE if new_account else AuditAction.UPDATE,
                obj=user, request=request, summary=summary)
         if invitation.needs_authenticator:
-            notify(recipients=[user], subject="An authenticator app was set up for your account",
-                   body="An authenticator app was set up for two-factor sign-in to your account. If this was not "
-                        "you, contact your administrator at once.")
+            send_security_notice(
+                user=user, subject="An authenticator app was set up for your account",
+                body="An authenticator app was set up for two-factor sign-in to your account. If this was not "
+                     "you, contact your administrator at once.")
         return user
 
 
@@ -429,8 +439,9 @@ def _link_to_child(invitation: Invitation, user: User, request) -> None:
             raise InvitationRefused("This record already has the young person's own account.")
         child.account = user
         child.save(update_fields=["account"])
-        _audit(actor=user, action=AuditAction.UPDATE, obj=child, child=child, request=request,
-               changes={"account": [None, str(user.pk)]}, summary="The young person's own account was linked")
+        record_change(actor=user, action=AuditAction.GRANT, obj=child, child=child, request=request,
+                      before={"account": None}, after={"account": user.pk},
+                      summary="The young person's own account was linked (accepted an invitation)")
         return
     if FamilyMember.objects.filter(child=child, user=user).exists():
         raise InvitationRefused("Your account is already linked to this child.")
@@ -439,13 +450,14 @@ def _link_to_child(invitation: Invitation, user: User, request) -> None:
     member = (unlinked.filter(email__iexact=invitation.email).first()
               or unlinked.filter(email="", full_name__iexact=invitation.full_name).first()
               or FamilyMember(child=child))
+    before = snapshot(member, FAMILY_MEMBER_FIELDS) if member.pk is not None else {}
     member.email = invitation.email
-    existed = member.pk is not None
     member.user, member.full_name = user, invitation.full_name
     member.relationship, member.parental_responsibility = invitation.relationship, invitation.parental_responsibility
     member.save()
-    _audit(actor=user, action=AuditAction.UPDATE if existed else AuditAction.CREATE, obj=member, child=child,
-           request=request, summary=f"Linked {user.full_name}'s account ({member.get_relationship_display().lower()})")
+    # a grant of access to the child: the same audit row as every other family link (people.services)
+    record_access_change(actor=user, obj=member, before=before, after=snapshot(member, FAMILY_MEMBER_FIELDS),
+                         request=request, where="(accepted an invitation)")
 
 
 # Deactivation ---------------------------------------------------------------------------------------

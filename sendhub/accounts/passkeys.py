@@ -23,6 +23,7 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change, snapshot
 
 from . import services, throttling
+from .notices import send_security_notice
 
 AUDITED = ["user", "name", "confirmed"]
 
@@ -55,6 +56,9 @@ class CompleteRegistration(VerifiedStaffOnly, webauthn_views.CompleteCredentialR
                 credential = WebAuthnCredential.objects.get(pk=json.loads(response.content)["id"])
                 record_change(actor=self.request.user, action=AuditAction.CREATE, obj=credential, request=self.request,
                               after=snapshot(credential, AUDITED), summary="Added a passkey for two-factor sign-in")
+                send_security_notice(user=self.request.user, subject="A passkey was added to your account",
+                                     body=f"A passkey ({credential.name}) was added for two-factor sign-in to your "
+                                          "account. If this was not you, contact your administrator at once.")
         return response
 
 
@@ -117,6 +121,9 @@ def remove_passkey(request, pk: int):
     with transaction.atomic():
         record_change(actor=request.user, action=AuditAction.DELETE, obj=credential, request=request,
                       before=snapshot(credential, AUDITED), after={}, summary="Removed a passkey")
+        send_security_notice(user=request.user, subject="A passkey was removed from your account",
+                             body=f"The passkey {credential.name} was removed from your account. If this was not "
+                                  "you, contact your administrator at once.")
         credential.delete()
     messages.success(request, f"Removed the passkey ‘{credential.name}’")
     return redirect("accounts:passkeys")

@@ -159,16 +159,13 @@ def tell_the_owner(sender, request, username, ip_address, **kwargs):
 
 
 def _email_the_owner(user, *, everywhere: bool) -> None:
-    """A security notice is always emailed, whatever the person's email preference: it goes through the
-    one outbox (messaging) with its email queued regardless."""
-    from sendhub.messaging.models import Notification, State
-    from sendhub.messaging.tasks import email_notification
+    """Always emailed, whatever the person's email preference (accounts.notices)."""
+    from .notices import send_security_notice
 
     minutes = settings.SIGN_IN_LOCKOUT_MINUTES
     where = "from anywhere" if everywhere else "from the place they were made"
-    body = (f"There were too many failed attempts to sign in to your {settings.SERVICE_NAME} account, so "
-            f"signing in {where} is paused for {minutes} minutes. If this was you, wait and try again. "
-            "If it was not you, tell your administrator: your password may be known to someone else.")
-    note = Notification.objects.create(recipient=user, subject="Too many attempts to sign in to your account",
-                                       body=body, email_body=body, email_state=State.QUEUED)
-    transaction.on_commit(lambda: email_notification.enqueue(note.pk))
+    send_security_notice(
+        user=user, subject="Too many attempts to sign in to your account",
+        body=(f"There were too many failed attempts to sign in to your {settings.SERVICE_NAME} account, so "
+              f"signing in {where} is paused for {minutes} minutes. If this was you, wait and try again. "
+              "If it was not you, tell your administrator: your password may be known to someone else."))

@@ -203,15 +203,20 @@ def child_referrals(request, child_id: int):
     child = get_child_or_404(request, child_id, audit_summary="Read health referrals")
     referrals = list(child.referrals.all())
     placed = placements(referrals)
+    # A family is never given a range its own page calls too wide to rely on (WAITS_RELIABLE_RANGE_MONTHS).
+    family = presenter_for(request.user).audience == Audience.FAMILY
     out = []
     for r in referrals:
         p = placed.get(r.pk)
+        hide_range = family and p is not None and not p.reliable
         out.append({"id": r.pk, "reference": r.reference, "service": r.service.name, "service_kind": r.service.kind,
                     "provider": r.service.provider.name, "priority": r.priority, "referred_on": r.referred_on,
                     "seen_on": r.seen_on, "removed_on": r.removed_on,
                     "position": p.position if p else None, "waiting_total": p.waiting if p else None,
-                    "estimate_p10": p.p10 if p else None, "estimate_p50": p.p50 if p else None,
-                    "estimate_p90": p.p90 if p else None})
+                    "estimate_reliable": p.reliable if p else None,
+                    "estimate_p10": p.p10 if p and not hide_range else None,
+                    "estimate_p50": p.p50 if p and not hide_range else None,
+                    "estimate_p90": p.p90 if p and not hide_range else None})
     return Status(200, out)
 
 

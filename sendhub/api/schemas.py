@@ -119,6 +119,8 @@ class ReferralOut(Schema):
     removed_on: date | None
     position: int | None = Field(None, description="Place on the list while waiting (1 = next): urgent first, then earliest referral")
     waiting_total: int | None = Field(None, description="How many are waiting on the same list")
+    estimate_reliable: bool | None = Field(None, description="False when the range is wider than the council's limit: "
+                                           "families are then given no dates, as on their page")
     estimate_p10: date | None = Field(None, description="First appointment: 1 in 10 chance of being seen by then")
     estimate_p50: date | None = Field(None, description="First appointment: even chances")
     estimate_p90: date | None = Field(None, description="First appointment: 9 in 10 chance of being seen by then")

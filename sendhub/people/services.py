@@ -166,6 +166,7 @@ def update_child(*, actor, child: Child, details: ChildDetails, expected_version
 
 ACCESS_MODELS = {"people.Involvement", "people.FamilyMember", "people.SharingConsent"}
 INVOLVEMENT_FIELDS = ["child", "role", "organisation", "professional", "team", "started_on", "ended_on", "ended_reason"]
+FAMILY_MEMBER_FIELDS = ["child", "user", "full_name", "relationship", "parental_responsibility", "email", "telephone"]
 
 
 def _access_action(obj, before: dict, after: dict | None) -> tuple[str, str]:

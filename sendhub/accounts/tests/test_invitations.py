@@ -202,13 +202,24 @@ def test_staff_without_an_authenticator_are_told_to_ask_for_a_link_not_offered_o
 
 def test_reset_two_factor_sends_a_new_enrolment_link_and_a_second_enrolment_is_refused(
         area, client_for, django_capture_on_commit_callbacks):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from sendhub.messaging.models import State  # noqa: I001
+
     caseworker = area.users["caseworker"]
+    User.objects.filter(pk=caseworker.pk).update(email_notifications=False)  # security notices go all the same
+    from sendhub.accounts.tests.test_passkeys import passkey_for
+
+    passkey_for(caseworker, "Old phone")
     old_session = client_for(caseworker)
     manager = client_for(area.users["team_manager"])
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(reverse("manage:staff-action", args=[caseworker.pk, "reset-two-factor"]))
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=caseworker).exists()
+    assert not WebAuthnCredential.objects.filter(user=caseworker).exists()  # a passkey on the lost phone goes too
+    notice = caseworker.notifications.get(subject="Two-factor sign-in was reset")
+    assert notice.email_state != State.OFF
     assert old_session.get(reverse("web:children")).status_code == 302  # their sessions ended with it
     [email] = [m for m in mail.outbox if LINK.search(m.body)]
     assert email.to == [caseworker.email]
@@ -319,6 +330,9 @@ def test_a_parent_with_an_account_adds_another_child_with_their_own_password(are
     assert FamilyMember.objects.get(child=area.other_child, user=parent).relationship == "mother"
     assert len(browser.get(reverse("web:home")).context["children"]) == 3
     assert AuditEvent.objects.filter(actor=parent, summary__endswith="added the child to their account").exists()
+    from sendhub.audit.models import AuditAction  # linking the account is a grant of access to the child
+
+    assert AuditEvent.objects.filter(actor=parent, child=area.other_child, action=AuditAction.GRANT).exists()
 
 
 def test_a_caseworker_invites_the_young_person_of_16_to_their_own_record(area, client_for,
@@ -375,7 +389,9 @@ def test_a_young_person_of_16_invites_and_removes_a_parent(area, client_for, dja
     member.refresh_from_db()
     assert member.user is None  # the family record stays; the access goes
     assert client_for(parent).get(reverse("web:child", args=[child.pk])).status_code == 404
-    assert AuditEvent.objects.filter(actor=young_person, child=child, summary__startswith="Removed").exists()
+    from sendhub.audit.models import AuditAction
+
+    assert AuditEvent.objects.filter(actor=young_person, child=child, action=AuditAction.REVOKE).exists()
     assert not SharingConsent.objects.exists()  # their sharing choice is a separate thing
     with django_capture_on_commit_callbacks(execute=True):  # and they can invite that parent back later
         again = client.post(reverse("manage:child-invite", args=[child.pk]), {
@@ -469,3 +485,15 @@ def test_invite_staff_command_emails_the_link_and_prints_it_only_when_asked(area
     with pytest.raises(CommandError, match="already an account"):
         call_command("invite_staff", "--email", area.users["caseworker"].email, "--name", "X", "--role", "caseworker",
                      "--organisation", area.la.name)
+
+
+def test_an_invited_administrator_can_use_the_support_site_and_a_caseworker_cannot(area):
+    """The first account of a new installation is an administrator invited with `sendhub invite_staff`."""
+    made = {}
+    for role, email in ((Role.ADMINISTRATOR, "admin@example.test"), (Role.CASEWORKER, "cw2@example.test")):
+        issued = invitations.invite_staff(actor=None, email=email, full_name="New Person", role=role,
+                                          organisation=area.la, base_url="http://testserver")
+        made[role] = invitations.accept_invitation(raw=issued.link.rsplit("/", 1)[1], password=NEW_PASSWORD,
+                                                   code=code_for_key(issued.invitation.totp_key))
+    assert made[Role.ADMINISTRATOR].is_staff and made[Role.ADMINISTRATOR].is_superuser
+    assert not made[Role.CASEWORKER].is_staff and not made[Role.CASEWORKER].is_superuser

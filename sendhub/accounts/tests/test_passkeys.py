@@ -81,6 +81,8 @@ def test_removing_a_passkey_is_audited_and_someone_elses_is_not_found(area, clie
     assert WebAuthnCredential.objects.filter(pk=other.pk).exists()
     event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="django_otp_webauthn.WebAuthnCredential")
     assert event.actor == caseworker and event.changes["name"] == ["Laptop", None]
+    assert caseworker.notifications.filter(subject="A passkey was removed from your account").exists()  # told
+    assert not area.users["team_manager"].notifications.exists()
 
 
 def test_the_two_factor_step_offers_a_passkey_only_to_someone_who_has_one(area):

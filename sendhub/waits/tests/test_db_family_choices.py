@@ -119,3 +119,18 @@ def test_commissioners_see_each_lists_measured_coverage(long_list, area, client_
     assert 'data-testid="coverage"' in page and "before → after calibration" in page
     detail = leader.get(reverse("waits:service-figures", kwargs={"pk": long_list["service"].pk})).content.decode()
     assert "How well families' dates held on this list's past" in detail
+
+
+def test_the_api_gives_a_family_no_dates_where_their_page_gives_none(long_list, area):
+    """Finding 4's rule for waiting lists: the family's token gets what the family's page shows."""
+    from django.test import Client
+
+    from sendhub.accounts.services import issue_api_token
+
+    own = long_list["own"]
+    url = f"/api/v1/children/{own.child_id}/referrals"
+    for user, hidden in ((area.users["parent"], True), (area.users["caseworker"], False)):
+        raw = issue_api_token(user=user)
+        [row] = [r for r in Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").json() if r["id"] == own.pk]
+        assert row["estimate_reliable"] is False and row["position"]
+        assert (row["estimate_p10"] is None and row["estimate_p90"] is None) == hidden
