@@ -497,3 +497,41 @@ def test_an_invited_administrator_can_use_the_support_site_and_a_caseworker_cann
                                                    code=code_for_key(issued.invitation.totp_key))
     assert made[Role.ADMINISTRATOR].is_staff and made[Role.ADMINISTRATOR].is_superuser
     assert not made[Role.CASEWORKER].is_staff and not made[Role.CASEWORKER].is_superuser
+
+
+def test_every_route_sends_a_half_signed_in_member_of_staff_to_the_second_factor(area, client):
+    """Walks every URL pattern (ids filled with 1): only the named allow-list and the open prefixes answer
+    before the second factor; a route added later is covered without anyone remembering to add it here."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from sendhub.accounts.middleware import BEFORE_TWO_FACTOR, OPEN_PREFIXES
+
+    caseworker = area.users["caseworker"]
+    TOTPDevice.objects.create(user=caseworker, name="app", confirmed=True)
+    client.post(reverse("accounts:sign-in"), {"email": caseworker.email, "password": PASSWORD})
+    two_factor = reverse("accounts:two-factor")
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}", route
+
+    import re as regex
+
+    checked = 0
+    for name, route in walk(get_resolver().url_patterns):
+        if name in BEFORE_TWO_FACTOR or not route or "^" in route or "(?" in route:
+            continue  # allowed before the second factor, or a regex route (the admin's catch-alls)
+        path = "/" + regex.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if (m.group(1) or "str") == "int" else "x", route)
+        if path.startswith(OPEN_PREFIXES):
+            continue
+        response = client.get(path)
+        assert response.status_code in (301, 302, 404), (name, path, response.status_code)
+        if response.status_code != 404:
+            assert response["Location"].startswith(two_factor) or response["Location"].startswith("/account/sign-in"), (
+                name, path, response["Location"])
+        checked += 1
+    assert checked > 100
