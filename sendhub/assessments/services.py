@@ -8,6 +8,7 @@ from sendhub.accounts.models import Role
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.core.uploads import check_files
+from sendhub.messaging import moments
 from sendhub.plans.models import PlanStatus
 
 from .models import AssessmentOutcome, EHCNeedsAssessment, EvidenceDocument, Requester
@@ -56,6 +57,7 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         record_change(actor=actor, action=AuditAction.CREATE, obj=assessment, child=child,
                       after={"requested_by": requested_by, "evidence": [u.name for u in checked]},
                       summary="Requested an EHC needs assessment", request=request)
+        moments.request_received(assessment=assessment, actor=actor)
         return assessment
 
 
@@ -94,18 +96,21 @@ def record_decision(*, actor, assessment, decision: str, reasons: str, decided_o
         record_event(actor=actor, case=assessment, type=decision, date=decided_on, note=(reasons or "").strip(),
                      request=request)
         if not letter_key:
+            moments.decision_made(assessment=assessment, decision=decision, actor=actor)
             return None
         child = assessment.child
         today = timezone.localdate()
         parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
         requester = (assessment.requested_by_user.full_name if assessment.requested_by_user
                      and assessment.requested_by_user.role in {Role.FAMILY, Role.YOUNG_PERSON} else None)
-        return write_letter(key=letter_key, child=child, actor=actor, assessment=assessment, context={
+        letter = write_letter(key=letter_key, child=child, actor=actor, assessment=assessment, context={
             "requester_name": requester or (" and ".join(parents) if parents else "parent or carer"),
             "request_date": assessment.request_received_on, "decision_date": decided_on, "letter_date": today,
             "reasons": reasons.strip(), "local_authority": child.local_authority,
             "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
         })
+        moments.decision_made(assessment=assessment, decision=decision, actor=actor, letter=letter)
+        return letter
 
 
 # Asking for advice makes the professional part of the child's support (their Involvement).
@@ -148,6 +153,7 @@ def request_advice(*, actor, assessment, source: str, asked_of=None, asked_of_te
         if organisation is not None and not already.exists():
             add_involvement(actor=actor, child=assessment.child, role=ROLE_FOR_SOURCE[source], organisation=organisation,
                             professional=asked_of, team=asked_of_team, request=request)  # a grant: audited
+        moments.advice_asked(advice=advice, actor=actor)
         return advice
 
 
@@ -178,4 +184,5 @@ def give_advice(*, actor, advice, needs: str, outcomes: str, provision: str, fil
         for upload in checked:
             AdviceAttachment.objects.create(advice=locked, file=upload.file, original_name=upload.name[:255],
                                             content_type=upload.content_type, size=upload.size)
+        moments.advice_given(advice=locked, actor=actor)
         return locked

@@ -12,6 +12,7 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.clock import timescales as clock
 from sendhub.clock.cases import clock_case
+from sendhub.messaging import moments
 from sendhub.reviews.models import AnnualReview
 
 from .models import SECTION_CODES, PlanVersion, SectionDraft, VersionKind
@@ -184,6 +185,7 @@ def comment_on_draft(*, actor, version, section: str, text: str, request=None):
         comment = DraftComment.objects.create(version=version, section=section, text=text.strip(), author=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=comment, child=version.child,
                       summary=f"Commented on section {section or 'the whole plan'} of the draft", request=request)
+        comment.told = moments.family_responded(response=comment, actor=actor)  # who it went to, for the family
         return comment
 
 
@@ -198,6 +200,7 @@ def request_school(*, actor, version, school=None, school_name: str = "", reason
                                             reason=(reason or "").strip(), author=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=wish, child=version.child,
                       summary=f"Asked for {school or school_name} to be named in the plan", request=request)
+        wish.told = moments.family_responded(response=wish, actor=actor)  # who it went to, for the family
         return wish
 
 

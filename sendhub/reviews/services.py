@@ -15,6 +15,7 @@ from django.utils import timezone
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.clock.timescales import add_months
+from sendhub.messaging import moments
 
 from . import priority
 from .models import (
@@ -122,8 +123,6 @@ def invitees(child) -> list[tuple[object, str]]:
 
 def send_invitations(*, actor, review: AnnualReview, request=None, today: date | None = None) -> list[ReviewInvitation]:
     """Invite everyone at least two weeks ahead and ask for their advice, information and views."""
-    from sendhub.messaging.services import notify
-
     today = _today(today)
     with transaction.atomic():
         locked = _locked_open_review(review)
@@ -143,13 +142,7 @@ def send_invitations(*, actor, review: AnnualReview, request=None, today: date |
         invitations = ReviewInvitation.objects.bulk_create([
             ReviewInvitation(review=locked, recipient=person, why=why, meeting_on=meeting_on, sent_by=actor)
             for person, why in people])
-        notify(recipients=[person for person, _ in people], child=child,
-               subject="Invitation to an annual review meeting", link=f"/reviews/{locked.pk}/annual-review/",
-               body=f"You are invited to the annual review of {child.full_name}'s EHC plan on "
-                    f"{meeting_on:%-d %B %Y}. Please send your advice, information or views before the meeting, "
-                    f"and say whether you can come.",
-               email_body=f"You are invited to an annual review meeting on {meeting_on:%-d %B %Y}. "
-                          "Sign in to see the details, say whether you can come and send your views.")
+        moments.review_invited(review=locked, people=[person for person, _ in people], actor=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=locked, child=child,
                       after={"invited": len(invitations), "meeting_on": meeting_on.isoformat()},
                       summary=f"Sent {len(invitations)} invitations to the review meeting", request=request)
@@ -166,6 +159,7 @@ def respond_to_invitation(*, actor, invitation: ReviewInvitation, attending: str
         invitation.refresh_from_db()
         record_change(actor=actor, action=AuditAction.UPDATE, obj=invitation, child=invitation.review.plan.child,
                       after={"attending": attending}, summary="Answered the review invitation", request=request)
+        moments.invitation_answered(invitation=invitation, actor=actor)
         return invitation
 
 
