@@ -53,7 +53,7 @@ def school_request(area):
 # -- The walk: one case from request to final plan -------------------------------------------------------
 
 def walk_steps(area, case):
-    """Each step of one case, as (name, action, {who: a words of the subject they get}). Nobody else is told.
+    """Each step of one case, as (name, action, {who: words in the subject they get}). Nobody else is told.
 
     The integrator extends the expectations with letters and deliveries; `case` carries what steps make."""
     u = area.users
