@@ -187,7 +187,8 @@ def request_received(*, assessment, actor) -> list:
     holders = case_holders(child)
     sent = _tell(holders.people, child=child, subject="New request for an EHC needs assessment",
                  text=f"{_who_asked(assessment)} asked for an EHC needs assessment on {on}. "
-                      f"Decide whether to assess by {_day(by)} (within 6 weeks).",
+                      f"Decide whether to assess by {_day(by)} (within 6 weeks)."
+                      + ("" if holders.named else " No caseworker is allocated yet."),
                  email="A new request for an EHC needs assessment has arrived. "
                        f"The decision whether to assess is due by {_day(by)}.",
                  link=_case(assessment), exclude=[actor])
@@ -238,7 +239,9 @@ def decision_made(*, assessment, decision: str, actor, letter=None) -> list:
     child = assessment.child
     subject, words = DECISION_WORDS[decision]
     text = words.format(final=_day(due(assessment, "final_plan")))
-    email = subject.replace("Decision: ", "The council has made a decision: ") + "."
+    email = ("The council has decided whether to carry out an EHC needs assessment" if "assess" in decision else
+             "After an EHC needs assessment, the council has decided whether to issue an EHC plan"
+             ) + ". Sign in to read its decision."
     family, others = _split([*family_of(child), _requester(assessment)])
     sent = _tell(family, child=child, subject=subject, text=text, email=email, family=True, exclude=[actor],
                  link=reverse("letters:letter", kwargs={"pk": letter.pk}) if letter else _tracker(child))
