@@ -216,18 +216,20 @@ def request_received(*, assessment, actor) -> list:
     return sent
 
 
-DECISION_WORDS = {
-    "decision_to_assess": ("Decision: the council will carry out an EHC needs assessment",
+ON_ASSESSING = "Decision on the request for an EHC needs assessment"
+ON_ISSUING = "Decision on whether to issue an EHC plan"
+DECISION_WORDS = {  # the subject is emailed, so it says a decision was made, not what it was
+    "decision_to_assess": (ON_ASSESSING,
                            "the council has decided to carry out an EHC needs assessment. It will ask for advice "
                            "from the family, the school and the professionals who know the child. If a plan is "
                            "needed, the final EHC plan must be issued by {final}."),
-    "decision_not_to_assess": ("Decision: the council will not carry out an EHC needs assessment",
+    "decision_not_to_assess": (ON_ASSESSING,
                                "the council has decided not to carry out an EHC needs assessment. The decision "
                                "letter gives the reasons, the right to appeal and how to ask for mediation."),
-    "decision_to_issue_plan": ("Decision: the council will issue an EHC plan",
+    "decision_to_issue_plan": (ON_ISSUING,
                                "after the assessment the council has decided to issue an EHC plan. It will send a "
                                "draft plan for comments first; the final plan must be issued by {final}."),
-    "decision_not_to_issue_plan": ("Decision: the council will not issue an EHC plan",
+    "decision_not_to_issue_plan": (ON_ISSUING,
                                    "after the assessment the council has decided not to issue an EHC plan. The "
                                    "decision letter gives the reasons, the right to appeal and how to ask for "
                                    "mediation."),
@@ -239,9 +241,7 @@ def decision_made(*, assessment, decision: str, actor, letter=None) -> list:
     child = assessment.child
     subject, words = DECISION_WORDS[decision]
     text = words.format(final=_day(due(assessment, "final_plan")))
-    email = ("The council has decided whether to carry out an EHC needs assessment" if "assess" in decision else
-             "After an EHC needs assessment, the council has decided whether to issue an EHC plan"
-             ) + ". Sign in to read its decision."
+    email = f"{subject}: the council has made its decision. Sign in to read it."
     family, others = _split([*family_of(child), _requester(assessment)])
     sent = _tell(family, child=child, subject=subject, text=text, email=email, family=True, exclude=[actor],
                  link=reverse("letters:letter", kwargs={"pk": letter.pk}) if letter else _tracker(child))
