@@ -264,3 +264,17 @@ def test_a_reply_to_a_review_invitation_reaches_who_sent_it_and_the_caseworker(a
     replies = told(since)
     assert set(replies) == {area.users["senco"].pk, area.users["caseworker"].pk}
     assert all("can come" in text for text in replies.values())
+
+
+def test_the_inbox_and_home_say_which_child_each_message_is_about(area, client_for):
+    from sendhub.messaging.services import notify
+
+    parent = area.users["parent"]
+    notify(recipients=[parent], child=area.sibling, subject="Draft plan issued", body="Draft plan (version 1) issued.")
+    school_request(area)  # this message already starts with the child's name
+    client = client_for(parent)
+    home = client.get("/").content.decode()
+    assert f"about {area.sibling.full_name}: Draft plan (version 1)" in home
+    inbox = client.get(reverse("portal:messages")).content.decode()
+    assert f"About {area.sibling.full_name}: Draft plan (version 1)" in inbox
+    assert f"{area.child.full_name}: Person" in inbox and f"About {area.child.full_name}" not in inbox
