@@ -329,3 +329,34 @@ def invitation_answered(*, invitation, actor) -> list:
                  text=f"{actor.full_name} {coming} to the annual review meeting on {meeting}.",
                  email=f"Someone invited to an annual review meeting on {meeting} replied: they {coming}.",
                  link=reverse("reviews:detail", kwargs={"pk": review.pk}), exclude=[actor])
+
+
+def early_review_requested(*, asked, actor) -> list:
+    """A request for an early review of the plan: the caseworker, or the SEND team when none is allocated."""
+    child = asked.plan.child
+    return _tell(case_holders(child).people, child=child, subject="Request for an early annual review",
+                 text=f"{actor.full_name} asked for an early review of the plan: {asked.reason}",
+                 email="Someone has asked for an early annual review. Sign in to answer.",
+                 link=reverse("reviews:priority"), exclude=[actor])
+
+
+def early_review_answered(*, asked, actor, review=None) -> list:
+    """The council's answer to a request for an early review: whoever asked, and the school when it agreed
+    (the school arranges the meeting)."""
+    child = asked.plan.child
+    if asked.status == "agreed":
+        text = (f"the council agreed to review the plan early: the meeting will be held by {_day(asked.review_by)}. "
+                f"{asked.answer}")
+    else:
+        text = f"the council did not agree to an early review of the plan. {asked.answer}"
+    link = (reverse("reviews:detail", kwargs={"pk": review.pk}) if review
+            else reverse("web:child", kwargs={"pk": child.pk}))
+    words = dict(text=text, link=link, exclude=[actor],
+                 email="The council has answered the request for an early annual review. Sign in to read it.")
+    asker = asked.requested_by
+    sent = _tell([asker], child=child, subject="Your request for an early review", family=asker.role in FAMILY_ROLES,
+                 **words)
+    if asked.status == "agreed":
+        sent += _tell(school_of(child), child=child, subject="An early annual review has been agreed",
+                      **{**words, "exclude": [actor, asker]})
+    return sent

@@ -341,9 +341,6 @@ def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_o
 # -- Early review requests -------------------------------------------------------------------------------
 
 def request_early_review(*, actor, plan, reason: str, request=None) -> EarlyReviewRequest:
-    from sendhub.messaging.services import notify
-    from sendhub.people.models import Involvement, InvolvementRole
-
     if not (reason or "").strip():
         raise ValidationError({"reason": "Tell us why you would like an early review"})
     if plan.status != "active":
@@ -356,20 +353,13 @@ def request_early_review(*, actor, plan, reason: str, request=None) -> EarlyRevi
             raise ValidationError("You have already asked for an early review and it is waiting for an answer") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=asked, child=plan.child,
                       summary="Asked for an early review of the plan", request=request)
-        caseworkers = [i.professional for i in Involvement.objects.active().filter(
-            child=plan.child, role=InvolvementRole.CASEWORKER, professional__isnull=False).select_related("professional")]
-        notify(recipients=caseworkers, child=plan.child, subject="Request for an early annual review",
-               link="/reviews/priority/", body=f"{actor.full_name} asked for an early review of "
-                                               f"{plan.child.full_name}'s plan: {reason.strip()}",
-               email_body="A family has asked for an early annual review. Sign in to answer.")
+        moments.early_review_requested(asked=asked, actor=actor)
         return asked
 
 
 def answer_early_review(*, actor, early_request: EarlyReviewRequest, agree: bool | None, review_by: date | None,
                         answer: str, request=None, today: date | None = None) -> EarlyReviewRequest:
     """Agree with a date by which the meeting will be held, or refuse with the reasons."""
-    from sendhub.messaging.services import notify
-
     today = _today(today)
     errors = {}
     if agree is None:
@@ -394,14 +384,7 @@ def answer_early_review(*, actor, early_request: EarlyReviewRequest, agree: bool
                       summary=f"Answered the request for an early review: {locked.get_status_display().lower()}",
                       request=request)
         review = AnnualReview.objects.filter(plan=locked.plan, closed_on__isnull=True).first()
-        body = (f"The council agreed to review {child.full_name}'s plan early: the meeting will be held by "
-                f"{review_by:%-d %B %Y}. {locked.answer}" if agree else
-                f"The council did not agree to an early review of {child.full_name}'s plan. {locked.answer}")
-        senco = ([u for u in child.setting.users.filter(role="senco", is_active=True)]
-                 if agree and child.setting_id else [])
-        notify(recipients=[locked.requested_by, *senco], child=child, subject="Your request for an early review",
-               link=f"/reviews/{review.pk}/annual-review/" if review else f"/children/{child.pk}/", body=body,
-               email_body="The council has answered the request for an early annual review. Sign in to read it.")
+        moments.early_review_answered(asked=locked, actor=actor, review=review)
         return locked
 
 

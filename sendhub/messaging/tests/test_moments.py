@@ -278,3 +278,17 @@ def test_the_inbox_and_home_say_which_child_each_message_is_about(area, client_f
     inbox = client.get(reverse("portal:messages")).content.decode()
     assert f"About {area.sibling.full_name}: Draft plan (version 1)" in inbox
     assert f"{area.child.full_name}: Person" in inbox and f"About {area.child.full_name}" not in inbox
+
+
+def test_an_early_review_request_reaches_the_team_when_no_caseworker_and_the_answer_the_family(area):
+    from sendhub.reviews import services as reviews
+
+    plan = f.EHCPlanFactory(child=area.child, first_issued_on=TODAY - timedelta(days=200))
+    asked = reviews.request_early_review(actor=area.users["parent"], plan=plan, reason="Anxiety is much worse.")
+    assert list(told()) == [area.users["team_manager"].pk]  # nobody allocated: the team, not nobody
+    since = last_id()
+    reviews.answer_early_review(actor=area.users["team_manager"], early_request=asked, agree=True,
+                                review_by=TODAY + timedelta(days=30), answer="We will hold it next month.")
+    answers = told(since)
+    assert set(answers) == {area.users["parent"].pk, area.users["senco"].pk}
+    assert "Who to contact:" in answers[area.users["parent"].pk]
