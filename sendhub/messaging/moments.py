@@ -360,3 +360,18 @@ def early_review_answered(*, asked, actor, review=None) -> list:
         sent += _tell(school_of(child), child=child, subject="An early annual review has been agreed",
                       **{**words, "exclude": [actor, asker]})
     return sent
+
+
+def review_report_sent(*, review, actor) -> list:
+    """The review report sent (reg 20(8)): everyone invited, with the date the council must decide by."""
+    child = review.plan.child
+    by = due(review, "la_review_decision")
+    from sendhub.reviews.services import invitees
+
+    family, others = _split([person for person, _ in invitees(child)])
+    words = dict(subject="Annual review report sent", link=reverse("reviews:detail", kwargs={"pk": review.pk}),
+                 text=f"the report of the annual review meeting has been sent to the council. The council must "
+                      f"tell you its decision by {_day(by)} (within 4 weeks of the meeting).",
+                 email=f"An annual review report has been sent to the council. It must decide by {_day(by)}. "
+                       "Sign in to read the report.", exclude=[actor])
+    return _tell(family, child=child, family=True, **words) + _tell(others, child=child, **words)

@@ -274,7 +274,6 @@ def report_problems(review: AnnualReview, report: ReviewReport) -> dict[str, str
 def send_report(*, actor, review: AnnualReview, sent_on: date | None = None, request=None) -> ReviewReport:
     """Send the report to the council and everyone invited (reg 20(8)); it cannot change afterwards."""
     from sendhub.clock.services import record_event
-    from sendhub.messaging.services import notify
 
     sent_on = sent_on or timezone.localdate()
     with transaction.atomic():
@@ -288,12 +287,7 @@ def send_report(*, actor, review: AnnualReview, sent_on: date | None = None, req
         record_event(actor=actor, case=locked, type="review_report_sent", date=sent_on, request=request)
         ReviewReport.objects.filter(pk=report.pk).update(sent_on=sent_on)
         report.refresh_from_db()
-        child = locked.plan.child
-        notify(recipients=[person for person, _ in invitees(child) if person != actor], child=child,
-               subject="Annual review report sent", link=f"/reviews/{locked.pk}/annual-review/",
-               body=f"The report of {child.full_name}'s annual review meeting has been sent to the council. "
-                    "The council must tell you its decision within 4 weeks of the meeting.",
-               email_body="An annual review report has been sent to the council. Sign in to read it.")
+        moments.review_report_sent(review=locked, actor=actor)
         return report
 
 

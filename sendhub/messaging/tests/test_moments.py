@@ -292,3 +292,23 @@ def test_an_early_review_request_reaches_the_team_when_no_caseworker_and_the_ans
     answers = told(since)
     assert set(answers) == {area.users["parent"].pk, area.users["senco"].pk}
     assert "Who to contact:" in answers[area.users["parent"].pk]
+
+
+def test_the_review_report_tells_everyone_invited_the_councils_date_from_the_clock(area):
+    from sendhub.clock.services import open_review
+    from sendhub.reviews import services as reviews
+
+    plan = f.EHCPlanFactory(child=area.child, first_issued_on=TODAY - timedelta(days=340))
+    review = open_review(plan=plan, previous_review_meeting=None, on=plan.first_issued_on)
+    held = TODAY - timedelta(days=3)
+    reviews.record_meeting(actor=area.users["senco"], review=review, held_on=held)
+    report = reviews.report_for(review)
+    reviews.save_report(actor=area.users["senco"], review=review, expected_version=report.version, data={
+        "child_views": "Likes maths", "family_views": "Happy", "recommendation": "maintain", "outcomes": []})
+    since = last_id()
+    reviews.send_report(actor=area.users["senco"], review=review)
+    sent = told(since)
+    assert set(sent) == {area.users["parent"].pk, area.users["therapist"].pk}
+    due = held + timedelta(weeks=4)
+    assert f"{due:%A} {due.day} {due:%B %Y}" in sent[area.users["parent"].pk]
+    assert "Who to contact:" in sent[area.users["parent"].pk]
