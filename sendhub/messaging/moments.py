@@ -375,3 +375,26 @@ def review_report_sent(*, review, actor) -> list:
                  email=f"An annual review report has been sent to the council. It must decide by {_day(by)}. "
                        "Sign in to read the report.", exclude=[actor])
     return _tell(family, child=child, family=True, **words) + _tell(others, child=child, **words)
+
+
+REVIEW_DECISION_WORDS = {
+    "maintain": "the council has decided after the annual review to keep the EHC plan as it is.",
+    "amend": "the council has decided after the annual review to change the EHC plan. It will send the proposed "
+             "changes for comments first.",
+    "cease": "the council has decided after the annual review to stop maintaining the EHC plan.",
+}
+
+
+def review_decided(*, review, outcome: str, actor, letter) -> list:
+    """The council's decision after an annual review (reg 20(10)): everyone invited; the letter has the
+    reasons and, where they apply, the rights of appeal."""
+    from sendhub.reviews.services import invitees
+
+    child = review.plan.child
+    family, others = _split([person for person, _ in invitees(child)])
+    words = dict(subject="The council's decision after the annual review",
+                 text=f"{REVIEW_DECISION_WORDS[outcome]} The letter gives the reasons and what you can do if you "
+                      "disagree.",
+                 email="The council has made its decision after an annual review. Sign in to read the letter.",
+                 link=reverse("letters:letter", kwargs={"pk": letter.pk}), exclude=[actor])
+    return _tell(family, child=child, family=True, **words) + _tell(others, child=child, **words)

@@ -322,13 +322,7 @@ def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_o
             "local_authority": child.local_authority, "meeting_date": meeting.date if meeting else None,
             "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
         })
-        from sendhub.messaging.services import notify
-
-        notify(recipients=[person for person, _ in invitees(child) if person != actor], child=child,
-               subject="The council's decision after the annual review", link=f"/letters/{letter.pk}/",
-               body=f"The council has decided after {child.full_name}'s annual review: "
-                    f"{ReviewOutcome(outcome).label.lower()}.",
-               email_body="The council has made its decision after an annual review. Sign in to read the letter.")
+        moments.review_decided(review=locked, outcome=outcome, actor=actor, letter=letter)
         return letter
 
 

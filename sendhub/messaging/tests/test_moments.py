@@ -312,3 +312,10 @@ def test_the_review_report_tells_everyone_invited_the_councils_date_from_the_clo
     due = held + timedelta(weeks=4)
     assert f"{due:%A} {due.day} {due:%B %Y}" in sent[area.users["parent"].pk]
     assert "Who to contact:" in sent[area.users["parent"].pk]
+    since = last_id()
+    letter = reviews.decide(actor=area.users["caseworker"], review=review, outcome="maintain",
+                            reasons="Good progress.", decided_on=TODAY)
+    decided = told(since)
+    assert set(decided) == {area.users["parent"].pk, area.users["therapist"].pk}
+    assert "keep the EHC plan as it is" in decided[area.users["parent"].pk]
+    assert Notification.objects.get(pk__gt=since, recipient=area.users["parent"]).link == f"/letters/{letter.pk}/"
