@@ -108,7 +108,10 @@ def may_know(people, child) -> list:
 # -- How ------------------------------------------------------------------------------------------------
 
 def _day(day: date | None) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}" if day else ""
+    """A date as every family-facing page writes it: 'Tuesday 15 December 2026'."""
+    from sendhub.portal.family import long_day
+
+    return long_day(day) if day else ""
 
 
 def contact_line(child) -> str:
@@ -164,10 +167,14 @@ def _requester(assessment):
     return user if user is not None and user.role not in COUNCIL_ROLES else None
 
 
+WHO_ASKED = {"parent": "The child's parent or carer", "young_person": "The young person",
+             "school": "The child's school", "professional": "A professional working with the child"}
+
+
 def _who_asked(assessment) -> str:
     user = _requester(assessment)
     if user is None:
-        return f"A {assessment.get_requested_by_display().lower()}"
+        return WHO_ASKED.get(assessment.requested_by, "Someone")
     if user.role in FAMILY_ROLES:
         return user.full_name
     where = f", {user.organisation.name}" if user.organisation_id else ""

@@ -319,3 +319,13 @@ def test_the_review_report_tells_everyone_invited_the_councils_date_from_the_clo
     assert set(decided) == {area.users["parent"].pk, area.users["therapist"].pk}
     assert "keep the EHC plan as it is" in decided[area.users["parent"].pk]
     assert Notification.objects.get(pk__gt=since, recipient=area.users["parent"]).link == f"/letters/{letter.pk}/"
+
+
+def test_a_request_the_caseworker_records_for_a_parent_says_who_asked_and_tells_the_family(area):
+    add_involvement(actor=area.users["caseworker"], child=area.child, role=InvolvementRole.CASEWORKER,
+                    organisation=area.la, professional=area.users["caseworker"])
+    assessments.request_assessment(actor=area.users["caseworker"], child=area.child, needs="Needs",
+                                   support_so_far="", views="", requested_by="parent")
+    got = told()
+    assert set(got) == {area.users["parent"].pk, area.users["senco"].pk}  # the caseworker did it: not told
+    assert "The child's parent or carer asked the council" in got[area.users["parent"].pk]
