@@ -41,6 +41,8 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         errors["told_family"] = ["Confirm that you have told the child's parents or carers"]
     if errors:
         raise ValidationError(errors)
+    from sendhub.letters.services import acknowledgement
+
     checked = check_files(files, field="evidence")
     with transaction.atomic():
         if EHCNeedsAssessment.objects.select_for_update().filter(child=child, outcome=AssessmentOutcome.OPEN).exists():
@@ -56,14 +58,17 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         record_change(actor=actor, action=AuditAction.CREATE, obj=assessment, child=child,
                       after={"requested_by": requested_by, "evidence": [u.name for u in checked]},
                       summary="Requested an EHC needs assessment", request=request)
+        acknowledgement(assessment=assessment, actor=actor)  # the family's letter: the decision is due in 6 weeks
         return assessment
 
 
+# The decisions an assessment waits for, and whether the caseworker must give reasons (a refusal's letter
+# gives them to the family, with the right to appeal).
 DECISIONS = {
-    "decision_to_assess": None,
-    "decision_not_to_assess": "decision-not-to-assess",
-    "decision_to_issue_plan": None,
-    "decision_not_to_issue_plan": "decision-not-to-issue-plan",
+    "decision_to_assess": False,
+    "decision_not_to_assess": True,
+    "decision_to_issue_plan": False,
+    "decision_not_to_issue_plan": True,
 }
 
 
@@ -80,32 +85,20 @@ def decisions_open(assessment) -> list[str]:
 
 
 def record_decision(*, actor, assessment, decision: str, reasons: str, decided_on, request=None):
-    """Record a decision with its reasons; a refusal also writes the family's decision letter."""
+    """Record a decision with its reasons and write the family's letter (letters.services.decision_letter):
+    every decision has one except the decision to issue a plan, which the draft plan's letter follows."""
     from sendhub.clock.services import record_event
-    from sendhub.clock.timescales import add_months
-    from sendhub.letters.services import write_letter
+    from sendhub.letters.services import decision_letter
 
     if decision not in decisions_open(assessment):
         raise ValidationError({"decision": "That decision is not the one this assessment is waiting for"})
-    letter_key = DECISIONS[decision]
-    if letter_key and not (reasons or "").strip():
+    if DECISIONS[decision] and not (reasons or "").strip():
         raise ValidationError({"reasons": "Give the reasons for the decision: the family will read them in the letter"})
     with transaction.atomic():
         record_event(actor=actor, case=assessment, type=decision, date=decided_on, note=(reasons or "").strip(),
                      request=request)
-        if not letter_key:
-            return None
-        child = assessment.child
-        today = timezone.localdate()
-        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
-        requester = (assessment.requested_by_user.full_name if assessment.requested_by_user
-                     and assessment.requested_by_user.role in {Role.FAMILY, Role.YOUNG_PERSON} else None)
-        return write_letter(key=letter_key, child=child, actor=actor, assessment=assessment, context={
-            "requester_name": requester or (" and ".join(parents) if parents else "parent or carer"),
-            "request_date": assessment.request_received_on, "decision_date": decided_on, "letter_date": today,
-            "reasons": reasons.strip(), "local_authority": child.local_authority,
-            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
-        })
+        return decision_letter(assessment=assessment, decision=decision, reasons=reasons, decided_on=decided_on,
+                               actor=actor)
 
 
 # Asking for advice makes the professional part of the child's support (their Involvement).

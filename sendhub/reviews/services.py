@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
-from sendhub.clock.timescales import add_months
 
 from . import priority
 from .models import (
@@ -121,7 +120,9 @@ def invitees(child) -> list[tuple[object, str]]:
 
 
 def send_invitations(*, actor, review: AnnualReview, request=None, today: date | None = None) -> list[ReviewInvitation]:
-    """Invite everyone at least two weeks ahead and ask for their advice, information and views."""
+    """Invite everyone at least two weeks ahead and ask for their advice, information and views; the family's
+    invitation letter is written with the first invitations for each meeting date."""
+    from sendhub.letters.services import review_invitation
     from sendhub.messaging.services import notify
 
     today = _today(today)
@@ -143,6 +144,8 @@ def send_invitations(*, actor, review: AnnualReview, request=None, today: date |
         invitations = ReviewInvitation.objects.bulk_create([
             ReviewInvitation(review=locked, recipient=person, why=why, meeting_on=meeting_on, sent_by=actor)
             for person, why in people])
+        if not already:  # the first invitations for this meeting date: the family's letter, written once
+            review_invitation(review=locked, actor=actor)
         notify(recipients=[person for person, _ in people], child=child,
                subject="Invitation to an annual review meeting", link=f"/reviews/{locked.pk}/annual-review/",
                body=f"You are invited to the annual review of {child.full_name}'s EHC plan on "
@@ -312,7 +315,7 @@ LETTER_FOR_OUTCOME = {ReviewOutcome.MAINTAIN: "review-maintain", ReviewOutcome.A
 def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None):
     """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply."""
     from sendhub.clock.services import record_event
-    from sendhub.letters.services import write_letter
+    from sendhub.letters.services import appeal_dates, family_addressee, write_letter
 
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Select the decision"})
@@ -327,12 +330,11 @@ def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_o
         child = locked.plan.child
         today = timezone.localdate()
         meeting = locked.events.filter(type="review_meeting").order_by("date").first()
-        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
         letter = write_letter(key=LETTER_FOR_OUTCOME[outcome], child=child, actor=actor, review=locked, context={
-            "requester_name": " and ".join(parents) if parents else "parent or carer",
+            "requester_name": family_addressee(child),
             "decision_date": decided_on, "letter_date": today, "reasons": reasons.strip(),
             "local_authority": child.local_authority, "meeting_date": meeting.date if meeting else None,
-            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
+            **appeal_dates(today),
         })
         from sendhub.messaging.services import notify
 
