@@ -73,8 +73,14 @@ def appeal_dates(letter_date: date) -> dict[str, date]:
     return {"mediation_by": last, "appeal_by": last}
 
 
+YOUNG_PERSON_FROM_YEAR = 12  # over compulsory school age (CFA 2014 s.83(2)): the rights are the young person's
+
+
 def family_addressee(child) -> str:
-    """Who a letter to the family is addressed to: everyone with parental responsibility, by name."""
+    """Who a letter to the family is addressed to: a young person over compulsory school age themselves,
+    otherwise everyone with parental responsibility, by name."""
+    if child.year_group() >= YOUNG_PERSON_FROM_YEAR:
+        return child.full_name
     parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
     return " and ".join(parents) if parents else "parent or carer"
 

@@ -275,3 +275,13 @@ def test_every_new_letter_is_checked_by_the_sandbox_and_lists_its_values(key, ar
     assert set(KINDS[key].present(area.child, {"local_authority": area.la})) <= {n.split(".")[0] for n in names}
     template = template_for(key)
     assert template.title == DEFAULTS[key][0]
+
+
+def test_a_young_person_over_compulsory_school_age_is_written_to_themselves(area):
+    from sendhub.letters.services import family_addressee
+
+    parent = area.users["parent"]
+    assert family_addressee(area.child) == parent.full_name  # a child: the parents with parental responsibility
+    area.child.date_of_birth = date(TODAY.year - 17, 1, 1)
+    area.child.save()
+    assert family_addressee(area.child) == area.child.full_name
