@@ -181,11 +181,11 @@ An EHC needs assessment finds out what {{ child.given_name }}'s special educatio
 - social care
 - anyone else whose advice we need, such as a specialist teacher for hearing or vision
 
-Each of them has 6 weeks to send us their advice.
+The professionals we ask have 6 weeks to send us their advice.
 
 ## Your right to give your own advice
 
-You have the right to give us your own advice and information, and {{ child.given_name }}'s views, wishes and feelings. You can send us reports from anyone who knows {{ child.given_name }}, and you can ask us to seek advice from a particular person: we must consider any reasonable request. We will talk to you about the assessment and will not make any decision about {{ child.given_name }}'s needs without your views.
+You have the right to give us your own advice and information, and {{ child.given_name }}'s views, wishes and feelings. You can send us reports from anyone who knows {{ child.given_name }}, and you can ask us to seek advice from a particular person: we must consider any reasonable request. We will talk to you during the assessment and take your views, and {{ child.given_name }}'s, into account.
 
 ## What happens next
 
@@ -211,7 +211,9 @@ You have the right to ask for a particular school, college or other institution 
 - a non-maintained special school
 - an independent school or specialist post-16 institution approved under section 41 of the Children and Families Act 2014
 
-We must consult the school or college you ask for, and name it unless it would be unsuitable for {{ child.given_name }}'s age, ability, aptitude or special educational needs, or {{ child.given_name }} being there would not fit with the efficient education of others or the efficient use of resources. Information about the schools and colleges available is in {{ local_authority }}'s local offer. You can also ask for a mainstream school or college, or for a school or college not on this list, and tell us why.
+We must consult the school or college you ask for, and name it unless it would be unsuitable for {{ child.given_name }}'s age, ability, aptitude or special educational needs, or {{ child.given_name }} going there would affect the efficient education of other children or would not be an efficient use of resources. Information about the schools and colleges available is in {{ local_authority }}'s local offer.
+
+You can also tell us about a school or college that is not one of these kinds, such as another independent school. We must consider it, but we do not have to name it.
 
 ## Your right to a meeting
 
@@ -243,7 +245,7 @@ You have 15 days, beginning with the day we sent this notice, to tell us what yo
 
 ## Your right to ask for a particular school or college
 
-You have the right to ask for a particular school, college or other institution to be named in the plan, by {{ comment_by|date:"j F Y" }}. We must consult it, and name it unless it would be unsuitable for {{ child.given_name }} or would not fit with the efficient education of others or the efficient use of resources. Information about the schools and colleges available is in {{ local_authority }}'s local offer.
+You have the right to ask for a particular school, college or other institution to be named in the plan, by {{ comment_by|date:"j F Y" }}. We must consult it, and name it unless it would be unsuitable for {{ child.given_name }}, or {{ child.given_name }} going there would affect the efficient education of other children or would not be an efficient use of resources. Information about the schools and colleges available is in {{ local_authority }}'s local offer.
 
 ## Your right to a meeting
 

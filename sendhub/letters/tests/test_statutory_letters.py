@@ -109,7 +109,7 @@ def test_the_decision_to_assess_gives_the_20_weeks_and_the_familys_right_to_give
     assert final_by == TODAY + timedelta(weeks=20)
     assert f"We must send you the final plan within 20 weeks of receiving the request, by {long(final_by)}." in body
     assert "You have the right to give us your own advice and information" in body
-    assert "an educational psychologist" in body and "Each of them has 6 weeks" in body
+    assert "an educational psychologist" in body and "The professionals we ask have 6 weeks" in body
     assert "Why we made this decision" not in body  # no reasons given, no empty heading
     assert "15 days to comment" in body
     contact_in(body, named)
