@@ -285,3 +285,22 @@ def test_a_young_person_over_compulsory_school_age_is_written_to_themselves(area
     area.child.date_of_birth = date(TODAY.year - 17, 1, 1)
     area.child.save()
     assert family_addressee(area.child) == area.child.full_name
+
+
+def test_one_case_from_request_to_final_plan_has_a_letter_at_every_step(area):
+    """The order of docs/communications.md's table: each step's service wrote its letter, and only those."""
+    caseworker = area.users["caseworker"]
+    assessment = requested(area)
+    assessment.request_received_on = TODAY - timedelta(days=60)  # as if received earlier, so the draft's
+    assessment.save(update_fields=["request_received_on"])        # 15 days have ended by today
+    record_decision(actor=caseworker, assessment=assessment, decision="decision_to_assess", reasons="",
+                    decided_on=TODAY - timedelta(days=50))
+    record_decision(actor=caseworker, assessment=assessment, decision="decision_to_issue_plan", reasons="",
+                    decided_on=TODAY - timedelta(days=20))
+    issue(area, assessment, "draft", TODAY - timedelta(days=16))
+    issue(area, assessment, "final", TODAY)
+    letters = list(Letter.objects.filter(child=area.child).order_by("pk"))
+    assert [letter.template_key for letter in letters] == [
+        "request-acknowledgement", "decision-to-assess", "draft-plan", "final-plan"]
+    assert all(letter.assessment_id == assessment.pk for letter in letters)
+    assert [letter.version.kind for letter in letters[2:]] == ["draft", "final"]
