@@ -26,7 +26,10 @@ EVIDENCE_REQUIRED = {Requester.SCHOOL, Requester.PROFESSIONAL}
 def request_assessment(*, actor, child, needs: str, support_so_far: str, views: str, files=(),
                        requested_by: str | None = None, family_told: bool = False,
                        request=None) -> EHCNeedsAssessment:
-    """Record a request; the clock starts on the day it is received, which is today."""
+    """Record a request and write the family's acknowledgement; the clock starts on the day it is received,
+    which is today."""
+    from sendhub.letters.services import acknowledgement
+
     requested_by = requested_by or REQUESTER_FOR_ROLE.get(actor.role)
     errors: dict[str, list[str]] = {}
     if requested_by not in Requester.values:
@@ -41,8 +44,6 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         errors["told_family"] = ["Confirm that you have told the child's parents or carers"]
     if errors:
         raise ValidationError(errors)
-    from sendhub.letters.services import acknowledgement
-
     checked = check_files(files, field="evidence")
     with transaction.atomic():
         if EHCNeedsAssessment.objects.select_for_update().filter(child=child, outcome=AssessmentOutcome.OPEN).exists():
