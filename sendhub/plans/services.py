@@ -79,8 +79,10 @@ def save_section(*, actor, case, section: str, text: str, expected_version: int,
 
 def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_early: bool = False,
                   request=None) -> PlanVersion:
-    """Freeze the drafted sections as the next numbered version and record its statutory event."""
+    """Freeze the drafted sections as the next numbered version, record its statutory event and write its
+    covering letter (letters.services.covering_letter: the 15 days, or the right to appeal)."""
     from sendhub.clock.services import record_event
+    from sendhub.letters.services import covering_letter
     from sendhub.portal.family import last_day_from_not_before
 
     event = EVENT_FOR.get((kind, case_kind(case)))
@@ -121,6 +123,7 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             raise ValidationError("Another version was issued at the same moment: reload and try again") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
                       after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
+        covering_letter(version=version, actor=actor)  # every issued version has its letter, in this transaction
         distribute(version)
         return version
 

@@ -47,7 +47,9 @@ def workspace(request, kind: str, pk: int):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, f"{version.get_kind_display()} issued as version {version.number}")
+                letter = version.letters.first()
+                messages.success(request, f"{version.get_kind_display()} issued as version {version.number}"
+                                 + (f". Its covering letter, “{letter.title}”, has been written." if letter else ""))
                 return redirect("plans:version", pk=version.pk)
     comments: dict[str, list] = {}
     for comment in DraftComment.objects.filter(**{f"version__{kind}": case}).select_related("author", "version"):

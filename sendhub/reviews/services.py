@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
-from sendhub.clock.timescales import add_months
 from sendhub.messaging import moments
 
 from . import priority
@@ -122,7 +121,10 @@ def invitees(child) -> list[tuple[object, str]]:
 
 
 def send_invitations(*, actor, review: AnnualReview, request=None, today: date | None = None) -> list[ReviewInvitation]:
-    """Invite everyone at least two weeks ahead and ask for their advice, information and views."""
+    """Invite everyone at least two weeks ahead and ask for their advice, information and views; the family's
+    invitation letter is written with the first invitations for each meeting date."""
+    from sendhub.letters.services import review_invitation
+
     today = _today(today)
     with transaction.atomic():
         locked = _locked_open_review(review)
@@ -142,6 +144,8 @@ def send_invitations(*, actor, review: AnnualReview, request=None, today: date |
         invitations = ReviewInvitation.objects.bulk_create([
             ReviewInvitation(review=locked, recipient=person, why=why, meeting_on=meeting_on, sent_by=actor)
             for person, why in people])
+        if not already:  # the first invitations for this meeting date: the family's letter, written once
+            review_invitation(review=locked, actor=actor)
         moments.review_invited(review=locked, people=[person for person, _ in people], actor=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=locked, child=child,
                       after={"invited": len(invitations), "meeting_on": meeting_on.isoformat()},
@@ -300,7 +304,7 @@ LETTER_FOR_OUTCOME = {ReviewOutcome.MAINTAIN: "review-maintain", ReviewOutcome.A
 def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None):
     """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply."""
     from sendhub.clock.services import record_event
-    from sendhub.letters.services import write_letter
+    from sendhub.letters.services import appeal_dates, family_addressee, write_letter
 
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Select the decision"})
@@ -315,12 +319,11 @@ def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_o
         child = locked.plan.child
         today = timezone.localdate()
         meeting = locked.events.filter(type="review_meeting").order_by("date").first()
-        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
         letter = write_letter(key=LETTER_FOR_OUTCOME[outcome], child=child, actor=actor, review=locked, context={
-            "requester_name": " and ".join(parents) if parents else "parent or carer",
+            "requester_name": family_addressee(child),
             "decision_date": decided_on, "letter_date": today, "reasons": reasons.strip(),
             "local_authority": child.local_authority, "meeting_date": meeting.date if meeting else None,
-            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
+            **appeal_dates(today),
         })
         moments.review_decided(review=locked, outcome=outcome, actor=actor, letter=letter)
         return letter
