@@ -21,11 +21,16 @@ from .spec import Node
 TWENTY_WEEKS_DAYS = 20 * 7
 
 
+ERROR = "error"  # the return is wrong: put it right before sending (an import refuses it)
+QUERY = "query"  # may be right: check and confirm, as COLLECT asks for a reason
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
     title: str
     reason: str
+    severity: str = ERROR
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,10 @@ class Problem:
     ref: str = ""  # the child's id in sendhub, when the return was built from the record
     where: str = ""  # the place in a file, when one was read
 
+    @property
+    def severity(self) -> str:
+        return RULES[self.rule].severity
+
     def line(self) -> str:
         return f"{self.who}: {self.message}" + (f" ({self.where})" if self.where else "")
 
@@ -44,9 +53,9 @@ RULES: dict[str, Rule] = {}
 _CHECKS: list[Callable[[Node, Node], Iterator[tuple[str, str]]]] = []
 
 
-def rule(code: str, title: str, reason: str):
+def rule(code: str, title: str, reason: str, severity: str = ERROR):
     """Register a per-person check: it yields (rule code, message) for each problem in one person's rows."""
-    RULES[code] = Rule(code, title, reason)
+    RULES[code] = Rule(code, title, reason, severity)
 
     def register(fn):
         _CHECKS.append(fn)
@@ -205,7 +214,8 @@ def _placement(person: Node, header: Node):
 
 @rule("week20", "A plan issued after 20 weeks has its exception recorded, or none applies",
       "The DfE's timeliness figure leaves out plans where an exception applied (reg 13(3)); a late plan with no "
-      "exception recorded counts as late.")
+      "exception recorded counts as late. It is a query, not an error: a plan can be late with no exception.",
+      QUERY)
 def _week20(person: Node, header: Node):
     for req in person.kids("requests"):
         received = _day(req.get("receiveddate"))
