@@ -303,10 +303,13 @@ class _Loader:
         if decision is None and final is not None:
             decision = final
         if decision is not None:
-            amend = final is not None and final != decision
-            events.append(StatutoryEvent(review=review, type=EventType.LA_DECISION, date=decision,
-                                         outcome="amend" if amend else "", note=note))
-            if amend:
+            # The return gives dates, not the decision; the dates say it where a phase transfer is due: met on the
+            # day of the decision (kept as it was), met later by an amended plan, or not yet met (amending).
+            amend = bool(active.get("reviewdraft")) or (due is not None and final != decision)
+            outcome = "amend" if amend else ("maintain" if due is not None else "")
+            events.append(StatutoryEvent(review=review, type=EventType.LA_DECISION, date=decision, outcome=outcome,
+                                         note=note))
+            if amend and final is not None:
                 events.append(StatutoryEvent(review=review, type=EventType.AMENDED_PLAN_ISSUED, date=final, note=note))
         if active.get("reviewdraft"):
             events.append(StatutoryEvent(review=review, type=EventType.AMENDMENT_NOTICE_SENT,
