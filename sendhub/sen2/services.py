@@ -48,4 +48,59 @@ def import_file(*, header: Node, raw: bytes, file_name: str, actor=None, council
     return import_return(header=header, raw=raw, file_name=file_name, actor=actor, council_name=council_name)
 
 
-__all__ = ["export_return", "import_file", "record"]
+
+
+# -- Published figures ---------------------------------------------------------------------------------------
+
+def import_published(*, path, actor=None) -> list[str]:
+    """Load the DfE release files from a folder or a ZIP, all or nothing; returns the report's lines.
+
+    Loading again replaces what was loaded before (the same file gives the same rows), so a new release is
+    loaded the same way. Raises published.FileRefused (nothing saved) naming every file or column not understood.
+    """
+    import zipfile
+    from pathlib import Path
+
+    from django.db import transaction
+
+    from . import published
+    from .models import PublishedFigure, StatisticalNeighbour
+
+    path = Path(path)
+    if path.is_dir():
+        files = {p.stem.lower(): p.read_text(encoding="utf-8-sig") for p in sorted(path.glob("*.csv"))}
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            files = {Path(n).stem.lower(): archive.read(n).decode("utf-8-sig") for n in archive.namelist()
+                     if n.lower().endswith(".csv")}
+    else:
+        raise published.FileRefused(f"{path} is neither a folder nor a ZIP file")
+    rows, neighbours, refused = [], [], []
+    for stem, text in files.items():
+        try:
+            if stem == published.NEIGHBOURS_FILE:
+                neighbours = published.read_neighbours(text)
+            else:
+                rows += published.read_release_file(stem, text)
+        except published.FileRefused as error:
+            refused.append(str(error))
+    if not files:
+        refused.append(f"No CSV files in {path}")
+    if refused:
+        raise published.FileRefused("\n".join(refused))
+    with transaction.atomic():
+        PublishedFigure.objects.filter(measure__in={r.measure for r in rows}).delete()
+        PublishedFigure.objects.bulk_create([
+            PublishedFigure(measure=r.measure, time_period=r.time_period, year=r.year, level=r.level,
+                            area_code=r.area_code, old_la_code=r.old_la_code, area_name=r.area_name,
+                            region_code=r.region_code, region_name=r.region_name, value=r.value, shown=r.shown,
+                            source_file=r.source_file, source_column=r.source_column, release=published.RELEASE)
+            for r in rows], batch_size=2000)
+        if neighbours:
+            StatisticalNeighbour.objects.all().delete()
+            StatisticalNeighbour.objects.bulk_create([StatisticalNeighbour(la_name=a, neighbour_name=b, rank=n)
+                                                      for a, b, n in neighbours])
+        summary = f"Published figures loaded: {len(rows)} figures from {len(files)} files"
+        record(actor=actor, action=AuditAction.CREATE, channel=AuditChannel.SYSTEM, summary=summary,
+               object_type="sen2.PublishedFigure", object_id="release")
+    return [summary + (f", {len(neighbours)} statistical neighbour links" if neighbours else "") + "."]
