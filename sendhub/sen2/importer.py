@@ -21,6 +21,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sendhub.core.filechecks import FileProblem
+from sendhub.core.importing import open_zip
+
 from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment
 from sendhub.clock.models import EventType, StatutoryEvent
 from sendhub.dashboard.models import Disagreement
@@ -33,9 +36,6 @@ from . import checks, spec
 from .build import SEN2_TO_NEED
 from .models import ImportedRecord, ImportRun
 from .spec import Node, ReadError
-
-MAX_BYTES = 200 * 1024 * 1024
-
 
 @dataclass
 class ImportReport:
@@ -63,16 +63,14 @@ def read_return(data: bytes, name: str) -> Node:
     """A return from XML bytes, a ZIP of the COLLECT CSV tables, or (by path) a folder of them."""
     if data[:2] == b"PK":
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as error:
-            raise ReadError(f"{name} is not a readable ZIP file") from error
+            archive = open_zip(io.BytesIO(data), label=name)  # refuses a zip bomb from its directory
+        except (zipfile.BadZipFile, FileProblem) as error:
+            raise ReadError(f"{name} is not a ZIP file sendhub will open: {error}") from error
         tables = {}
         for info in archive.infolist():
             if info.is_dir():
                 continue
             stem = Path(info.filename).name.lower().removesuffix(".csv")
-            if info.file_size > MAX_BYTES:
-                raise ReadError(f"{info.filename} is too large")
             tables[stem] = spec.read_csv_text(archive.read(info).decode("utf-8-sig"))
         return spec.from_tables(tables)
     return spec.from_xml(data)

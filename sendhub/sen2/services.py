@@ -70,7 +70,9 @@ def import_published(*, path, actor=None) -> list[str]:
     if path.is_dir():
         files = {p.stem.lower(): p.read_text(encoding="utf-8-sig") for p in sorted(path.glob("*.csv"))}
     elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        from sendhub.core.importing import open_zip
+
+        with path.open("rb") as handle, open_zip(handle, label=path.name) as archive:
             files = {Path(n).stem.lower(): archive.read(n).decode("utf-8-sig") for n in archive.namelist()
                      if n.lower().endswith(".csv")}
     else:
