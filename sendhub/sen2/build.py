@@ -70,6 +70,14 @@ def _outcome(decided: date | None, code: str, period: Period) -> tuple[str, date
     return code, decided
 
 
+def _first_outcome(period: Period, *candidates: tuple[date | None, str]) -> tuple[str, date | None]:
+    """The first (day, code) that happened, as its code and day (H before the period); A when none has."""
+    for day, code in candidates:
+        if day is not None:
+            return _outcome(day, code, period)
+    return "A", None
+
+
 def _children(local_authority: Organisation, census: date):
     events = "events"
     assessments = Prefetch(
@@ -147,14 +155,7 @@ def _request(child: Child, assessment: EHCNeedsAssessment, plan: EHCPlan | None,
     yes, no = _first(events, EventType.DECISION_TO_ASSESS), _first(events, EventType.DECISION_NOT_TO_ASSESS)
     withdrawn = (assessment.outcome == AssessmentOutcome.WITHDRAWN and assessment.closed_on is not None
                  and assessment.closed_on <= period.census)
-    if yes is not None:
-        code, decided = _outcome(yes, "Y", period)
-    elif no is not None:
-        code, decided = _outcome(no, "N", period)
-    elif withdrawn:
-        code, decided = _outcome(assessment.closed_on, "W", period)
-    else:
-        code, decided = "A", None
+    code, decided = _first_outcome(period, (yes, "Y"), (no, "N"), (assessment.closed_on if withdrawn else None, "W"))
     assess = _assessment(child, assessment, events, plan, period, withdrawn) if yes is not None else None
     in_scope = (assessment.request_received_on >= period.start or decided is None or decided >= period.start
                 or (assess is not None and assess.get("assessmentoutcome") in {"Y", "N", "W", "A"})
@@ -180,14 +181,7 @@ def _request(child: Child, assessment: EHCNeedsAssessment, plan: EHCPlan | None,
 def _assessment(child, assessment, events, plan, period, withdrawn) -> Node:
     issued = _first(events, EventType.FINAL_PLAN_ISSUED)
     not_issued = _first(events, EventType.DECISION_NOT_TO_ISSUE_PLAN)
-    if issued is not None:
-        code, day = _outcome(issued, "Y", period)
-    elif not_issued is not None:
-        code, day = _outcome(not_issued, "N", period)
-    elif withdrawn:
-        code, day = _outcome(assessment.closed_on, "W", period)
-    else:
-        code, day = "A", None
+    code, day = _first_outcome(period, (issued, "Y"), (not_issued, "N"), (assessment.closed_on if withdrawn else None, "W"))
     week20 = "N"
     if issued is not None:
         rows = clock.compute_deadlines(clock_case(assessment), period.census, validate=False, explain=False)
