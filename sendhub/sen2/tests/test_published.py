@@ -61,7 +61,7 @@ def test_england_and_kirklees_read_back_and_the_live_figure_beside_the_published
     assert y2024.explanation()[0].startswith("785 of the 785 plans the council reported for 2024 are not in")
 
 
-def test_the_dashboard_shows_them_beside_the_live_figure_and_typed_ones_still_count(kirklees):
+def test_the_dashboard_shows_them_beside_the_live_figure_and_typed_ones_still_count(kirklees, client_for):
     from sendhub.dashboard.services import add_comparator
     from sendhub.testing.factories import UserFactory
 
@@ -75,6 +75,9 @@ def test_the_dashboard_shows_them_beside_the_live_figure_and_typed_ones_still_co
     assert names[0] == "England" and figure.comparators[0].placeholder  # typed first, kept
     assert "Kirklees (published)" in names and "Yorkshire and The Humber (region)" in names
     assert d.BY_KEY["final_plan_20w_exc"]
+    html = client_for(leader).get("/dashboard/").content.decode()
+    assert "Plans issued within 20 weeks in 2025: the record against what was published" in html
+    assert "Kirklees (published): 22.9% (Calendar year 2024)." in html
 
 
 def test_2026_renames_load_and_anything_unknown_is_refused(tmp_path, db):
