@@ -97,3 +97,18 @@ def test_the_statutory_clock_runs_on_what_was_imported():
     gus = EHCNeedsAssessment.objects.get(child__given_name="Gus", child__local_authority__code="885")
     assert [e.type for e in gus.events.all()] == ["exception", "decision_to_assess", "final_plan_issued"]
     assert "SEN2" in gus.events.get(type="exception").note
+
+
+def test_the_command_line_exports_and_checks(tmp_path, capsys):
+    casebook.build()
+    out = tmp_path / "SEN2.xml"
+    call_command("sen2", "export", "--census-date", "2026-01-15", "--council", "881", "--output", str(out))
+    assert out.read_bytes().startswith(b"<?xml") and b"<Forename>Ava</Forename>" in out.read_bytes()
+    with pytest.raises(Exception, match="give --output"):
+        call_command("sen2", "export", "--census-date", "2026-01-15", "--format", "csv")
+    Child.objects.filter(given_name="Ben").update(postcode="NOPE")
+    stdout = io.StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("sen2", "check", "--census-date", "2026-01-15", stdout=stdout, stderr=io.StringIO())
+    assert exit_code.value.code == 1
+    assert stdout.getvalue() == "error: Ben Brook (born 1 September 2016): postcode 'NOPE' is not a UK postcode [postcode]\n"
