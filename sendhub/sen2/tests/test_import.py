@@ -36,6 +36,14 @@ def export(code: str, fmt="xml") -> bytes:
 
 
 def test_round_trip_export_import_export_is_identical_and_idempotent():
+    report, first = round_trip()
+    before = Child.objects.count()
+    again = load(moved(first, "882"))
+    assert again.already is not None and "nothing changed" in again.lines()[0]
+    assert Child.objects.count() == before and ImportRun.objects.count() == 1
+
+
+def round_trip():
     casebook.build()
     first = export("881")
     report = load(moved(first, "882"))
@@ -46,10 +54,19 @@ def test_round_trip_export_import_export_is_identical_and_idempotent():
     records = ImportedRecord.objects.filter(run=report.run)
     assert records.filter(model="people.child").count() == 10
     assert records.get(model="people.child", child__given_name="Finn").where == "Person[6]"
-    before = Child.objects.count()
-    again = load(moved(first, "882"))
-    assert again.already is not None and "nothing changed" in again.lines()[0]
-    assert Child.objects.count() == before and ImportRun.objects.count() == 1
+    return report, first
+
+
+def test_the_childs_page_says_where_the_record_came_from(client_for):
+    from sendhub.accounts.models import Role
+    from sendhub.testing.factories import UserFactory
+
+    report, _ = round_trip()
+    finn = Child.objects.get(given_name="Finn", local_authority=report.run.local_authority)
+    manager = UserFactory(role=Role.TEAM_MANAGER, organisation=report.run.local_authority)
+    html = client_for(manager).get(f"/children/{finn.pk}/").content.decode()
+    assert "Imported from the SEN2 return return.xml (census 15 January 2026, made by sendhub) on" in html
+    assert "Elective home education" in html
 
 
 def test_csv_tables_round_trip_too(tmp_path):
