@@ -89,6 +89,8 @@ def _codes(person: Node, header: Node):
                 yield "codes", f"{module.title}: {f.xml} {value!r} is not one of {', '.join(f.codes)}"
             if f.kind == spec.DATE and _day(value) is None:
                 yield "codes", f"{module.title}: {f.xml} {value!r} is not a date (YYYY-MM-DD)"
+            if f.kind == spec.NUMBER and not value.isdigit():
+                yield "codes", f"{module.title}: {f.xml} {value!r} is not a whole number"
 
 
 @rule("required", "Each person has a name and date of birth",
@@ -230,7 +232,8 @@ def _week20(person: Node, header: Node):
 
 def check(header: Node) -> list[Problem]:
     """Every problem in the return, one per line, in the order of the file."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem("codes", "The return", message, where="Header")
+                               for _, message in _codes(Node("sen2", header.values), header)]
     seen_upn: dict[str, str] = {}
     seen_person: dict[tuple, str] = {}
     for person in header.kids("person"):

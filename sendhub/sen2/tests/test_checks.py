@@ -76,3 +76,14 @@ def test_every_rule_states_its_reason():
     assert {"codes", "required", "upn", "postcode", "order", "outcome_dates", "assessment_missing", "active_plan",
             "placement", "week20", "duplicates"} <= set(checks.RULES)
     assert all(rule.reason and rule.title for rule in checks.RULES.values())
+
+
+def test_the_header_and_numbers_are_checked_too():
+    header = Node("sen2", {"referencedate": "15/01/2026", "lea": "881"})
+    header.children.append(Node("person", {"surname": "Ode", "forename": "Oli", "personbirthdate": "2010-02-02"},
+                                [Node("requests", {"requestoutcome": "H"}, [Node("activeplans", {}, [
+                                    Node("placementdetail", {"urn": "12a", "placementrank": "1"}),
+                                    Node("senneed", {"sentype": "ASD", "sentyperank": "1"})])])], where="Person[1]"))
+    assert [p.line() for p in checks.check(header)] == [
+        "The return: Header: ReferenceDate '15/01/2026' is not a date (YYYY-MM-DD) (Header)",
+        "Oli Ode (born 2 February 2010): Current placement: URN '12a' is not a whole number (Person[1])"]
