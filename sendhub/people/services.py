@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
@@ -99,7 +99,7 @@ def clean_child_details(details: ChildDetails, *, existing: Child | None = None,
     if not Organisation.objects.filter(pk=values["local_authority_id"], kind=OrganisationKind.LOCAL_AUTHORITY).exists():
         errors["local_authority"] = "Select the responsible local authority"
     if values["setting_id"] is not None and not Organisation.objects.filter(
-        pk=values["setting_id"], kind=OrganisationKind.SCHOOL
+        Q(kind=OrganisationKind.SCHOOL) | Q(ukprn__isnull=False), pk=values["setting_id"]  # a college or provider by UKPRN
     ).exists():
         errors["setting"] = "Select a school or setting from the list"
     if not errors:

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from sendhub.organisations.models import Organisation, OrganisationKind
 from sendhub.people.models import Need
@@ -62,7 +63,7 @@ class ChildForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.local_authority = local_authority
         self.fields["setting"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.SCHOOL, local_authority=local_authority
+            Q(kind=OrganisationKind.SCHOOL) | Q(ukprn__isnull=False), local_authority=local_authority
         ).order_by("name")
 
     def details(self) -> ChildDetails:

@@ -25,3 +25,14 @@ def test_postcode_sex_ethnicity_and_setting_code_are_checked_and_kept():
         "postcode": ["Enter a real postcode, like HD1 2AB"],
         "ethnicity": ["Ethnicity must be a 4-letter DfE code, like WBRI"], "sex": ["Select sex from the list"],
         "sen_setting": ["Choose a school or setting, or a setting code when there is none: not both"]}
+
+
+def test_a_college_or_provider_known_only_by_ukprn_can_be_the_setting():
+    from sendhub.organisations.models import Organisation
+
+    la = LocalAuthorityFactory()
+    provider = Organisation.objects.create(kind="other", name="Skills Ltd", ukprn=10009999, local_authority=la)
+    child = register_child(actor=None, details=ChildDetails(
+        given_name="Ivy", family_name="Irwin", date_of_birth=date(2007, 7, 7), local_authority_id=la.pk,
+        setting_id=provider.pk))
+    assert child.setting == provider
