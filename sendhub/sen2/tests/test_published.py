@@ -89,7 +89,12 @@ def test_2026_renames_load_and_anything_unknown_is_refused(tmp_path, db):
            "breakdown": "All EHC plans issued"}
     line = ",".join(row.get(c, "") for c in sorted(published.COMMON)) + ",47.5,19.8"
     (good / "timeliness_20_week.csv").write_text(head + "\n" + line + "\n")
-    import_published(path=good)
+    import zipfile
+
+    packed = tmp_path / "release.zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(good / "timeliness_20_week.csv", "release/timeliness_20_week.csv")
+    assert import_published(path=packed)[0].startswith("Published figures loaded: 2 figures from 1 files")
     assert PublishedFigure.objects.get(measure="final_plan_20w_exc", time_period="2025").value == Decimal("47.5")
     assert PublishedFigure.objects.get(measure="avg_weeks_issue_plan").shown == "19.8"
     bad = tmp_path / "bad"
