@@ -15,6 +15,7 @@ from django.utils import timezone
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.messaging import moments
+from sendhub.plans.models import EHCPlan
 
 from . import priority
 from .models import (
@@ -301,21 +302,29 @@ LETTER_FOR_OUTCOME = {ReviewOutcome.MAINTAIN: "review-maintain", ReviewOutcome.A
                       ReviewOutcome.CEASE: "review-cease"}
 
 
-def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None):
-    """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply."""
+def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None,
+           cease_reason: str = ""):
+    """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply.
+
+    Ceasing a plan needs its reason from the SEN2 code set (1 to 9), which the statutory return reports."""
     from sendhub.clock.services import record_event
     from sendhub.letters.services import appeal_dates, family_addressee, write_letter
+    from sendhub.sen2.spec import CEASE_REASONS
 
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Select the decision"})
     if not (reasons or "").strip():
         raise ValidationError({"reasons": "Give the reasons: the family will read them in the letter"})
+    if outcome == ReviewOutcome.CEASE and cease_reason not in CEASE_REASONS:
+        raise ValidationError({"cease_reason": "Select why the plan is ceasing"})
     with transaction.atomic():
         locked = _locked_open_review(review)
         if locked.events.filter(type="la_decision").exists():
             raise ValidationError("The council's decision on this review has already been recorded")
         record_event(actor=actor, case=locked, type="la_decision", date=decided_on, outcome=outcome,
                      note=reasons.strip(), request=request)
+        if outcome == ReviewOutcome.CEASE:
+            EHCPlan.objects.filter(pk=locked.plan_id).update(cease_reason=cease_reason)
         child = locked.plan.child
         today = timezone.localdate()
         meeting = locked.events.filter(type="review_meeting").order_by("date").first()

@@ -84,6 +84,8 @@ def child_detail(request, pk: int):
         "cases": child_cases(child),  # the same list, worked out the same way, as the family's tracker
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
+        # Where the record came from, when a SEN2 return was imported (sendhub.sen2)
+        "sources": child.sen2_sources.filter(model="people.child").select_related("run"),
     }
     if not context["is_staff_view"]:  # the family's status card, the same as on their home page
         context["card"] = child_card(child, user)
