@@ -203,7 +203,7 @@ def test_review_decisions_write_their_letters_with_appeal_rights_where_they_appl
 
 
 def test_a_cease_decision_writes_its_letter_and_ends_the_plan(named, reviewed):
-    letter = decide(actor=named.users["caseworker"], review=reviewed, outcome="cease", reasons="Left education.",
+    letter = decide(actor=named.users["caseworker"], review=reviewed, outcome="cease", reasons="Left education.", cease_reason="2",
                     decided_on=TODAY - timedelta(days=2))
     body = text(letter)
     assert letter.template_key == "review-cease"
