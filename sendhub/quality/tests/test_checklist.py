@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from sendhub.quality import grading
-from sendhub.quality import rules as r
+from sendhub.quality import checklist as r
 
 GOOD_PLAN = {
     "A": "Maya says: “I like drawing and horses. I want to have a friend to play with at lunchtime.”\n"
