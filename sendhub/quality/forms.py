@@ -69,12 +69,18 @@ class SettingsForm(GovukFormMixin, forms.Form):
         help_text="One a line, for example “input” or “support as needed”. Added to the words every council watches "
                   "for: " + ", ".join(f"“{w}”" for w in checklist.VAGUE) + ", and “regular” without a frequency.")
     sample_size = forms.IntegerField(label="Plans to audit each month", min_value=1, max_value=200,
-                                     error_messages={"required": "Enter the number of plans to audit each month"},
+                                     error_messages={"required": "Enter the number of plans to audit each month",
+                                                     "min_value": "The sample size must be between 1 and 200 plans a month",
+                                                     "max_value": "The sample size must be between 1 and 200 plans a month",
+                                                     "invalid": "Enter the sample size as a whole number"},
                                      widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
     random_share = forms.IntegerField(label="Share of the sample picked at random (per cent)", min_value=0,
                                       max_value=100, widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
                                       help_text="The rest is picked by risk",
-                                      error_messages={"required": "Enter the share picked at random"})
+                                      error_messages={"required": "Enter the share picked at random",
+                                                      "min_value": "The share must be between 0 and 100 per cent",
+                                                      "max_value": "The share must be between 0 and 100 per cent",
+                                                      "invalid": "Enter the share as a whole number"})
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -83,7 +89,10 @@ class SettingsForm(GovukFormMixin, forms.Form):
             self.fields[f"weight_{code}"] = forms.IntegerField(
                 label=f"Weight of section {code}", min_value=0, max_value=10,
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-                error_messages={"required": f"Enter the weight of section {code}"})
+                error_messages={"required": f"Enter the weight of section {code}",
+                                "min_value": f"The weight of section {code} must be from 0 to 10",
+                                "max_value": f"The weight of section {code} must be from 0 to 10",
+                                "invalid": f"Enter the weight of section {code} as a whole number"})
             self.fields[f"guidance_{code}"] = forms.CharField(
                 label=f"What auditors look for in section {code}", required=False,
                 widget=forms.Textarea(attrs={"rows": 2}))

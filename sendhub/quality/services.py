@@ -274,3 +274,15 @@ def pick_sample(candidates: list[dict], *, size: int, random_share: int, seed: s
                 c = strata[key].pop()
                 chosen.append((c["id"], ["Picked at random", *c["risks"]]))
     return chosen
+
+
+def draw_all_samples(*, month: str, today: date | None = None) -> int:
+    """The month's sample for every council without one. Returns how many were drawn."""
+    from sendhub.organisations.models import Organisation, OrganisationKind
+
+    drawn = 0
+    for la in Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY).exclude(
+            pk__in=Sample.objects.filter(month=month).values("local_authority")):
+        make_sample(local_authority=la, month=month, today=today)
+        drawn += 1
+    return drawn
