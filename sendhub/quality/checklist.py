@@ -226,7 +226,7 @@ VAGUE_OUTCOMES = r"\b(?:make (?:good |expected )?progress|reach (?:his|her|their
 PFA = {
     "employment": r"\b(?:job|work|employ|career|apprentice|internship|volunteer|college|university|training|course)",
     "independent living": r"\b(?:independen|travel|bus|cook|money|shopping|budget|own home|live|self-care)",
-    "friends and community": r"\b(?:friend|community|club|relationship|social|leisure|sport|group)",
+    "friends and community": r"\b(?:friend|community|club|relationship|social|leisure|sport)",
     "good health": r"\b(?:health|doctor|GP|medication|exercise|diet|sleep|wellbeing|fit)",
 }
 
