@@ -127,9 +127,9 @@ def _advice_not_used(la, today: date) -> None:
             assessment=assessment, source="health", asked_of=therapist, requested_on=asked, requested_by=caseworker,
             message="Please give your advice on health needs and provision.",
             needs="Low muscle tone and poor stamina affect sitting and writing.",
-            outcomes="Sit and write for ten minutes without tiring.",
-            provision="Hydrotherapy fortnightly with a physiotherapist; postural seating assessment; stamina "
-                      "exercises programme.",
+            outcomes="Sit upright unaided through assembly.",
+            provision="Hydrotherapy fortnightly in the hospital pool; postural seating assessment by an occupational "
+                      "therapist; stamina exercises.",
             given_on=min(asked + timedelta(days=30), assessment.closed_on), given_by=therapist))
     AdviceRequest.objects.bulk_create(rows)
 
