@@ -204,3 +204,18 @@ def test_figures_page_names_no_child(area, client_for):
     _plans(area, 2)
     page = client_for(area.users["leader"]).get(reverse("quality:figures"))
     assert page.status_code == 200 and "Passed every check" in page.content.decode()
+
+
+def test_the_plan_page_shows_its_checks_to_council_staff_only(area, client_for):
+    cw = area.users["caseworker"]
+    f.EHCPlanFactory(child=area.child, first_issued_on=TODAY)
+    version = PlanVersion.objects.create(child=area.child, number=1, kind="final", issued_on=TODAY, issued_by=cw,
+                                         sections={**GOOD, "I": "To be confirmed."})
+    backfill()
+    url = reverse("plans:version", args=[version.pk])
+    caseworker = client_for(cw).get(url).content.decode()
+    assert "failed 1 automatic quality check" in caseworker and "A setting is named" in caseworker
+    assert "Audit this plan" not in caseworker
+    assert "Audit this plan" in client_for(area.users["qa_officer"]).get(url).content.decode()
+    for who in ("parent", "therapist"):
+        assert "Plan quality" not in client_for(area.users[who]).get(url).content.decode()
