@@ -67,9 +67,10 @@ class _Context:
 
 def check_draft(case) -> list[r.Result]:
     """The checks on a plan or amendment while it is drafted (never stored: the drafts change with every save)."""
-    from sendhub.plans.services import _child, drafts_for, latest_version
+    from sendhub.clock.rules import child_of
+    from sendhub.plans.services import drafts_for, latest_version
 
-    child = _child(case)
+    child = child_of(case)
     sections = {code: draft.text for code, draft in drafts_for(case).items()}
     review_id = None if isinstance(case, EHCNeedsAssessment) else case.pk
     previous = latest_version(child)

@@ -59,6 +59,11 @@ def save_settings(*, actor, local_authority, disabled_rules: list[str], watch_wo
                       after={"disabled_rules": saved.disabled_rules, "watch_words": words, "sample_size": sample_size,
                              "random_share": random_share, "rubric": cleaned},
                       summary="Changed the plan quality checks, rubric or sample size", request=request)
+        if before["disabled_rules"] != saved.disabled_rules or before["watch_words"] != words:
+            from .tasks import backfill_checks
+
+            # Earlier plans are checked again with the new settings, so the figures count the same checks.
+            transaction.on_commit(lambda: backfill_checks.enqueue(local_authority.pk))
     return saved
 
 

@@ -2,12 +2,15 @@ from django.tasks import task
 
 
 @task()
-def backfill_checks() -> int:
-    """Run the automatic checks again on every issued plan version: `sendhub quality_checks --enqueue`, or after a
-    council changes its checks. `sendhub db_worker` runs it."""
+def backfill_checks(local_authority_id: int | None = None) -> int:
+    """Run the automatic checks again on every issued plan version (of one council when given): queued by
+    `sendhub quality_checks --enqueue`, and when a council changes its checks. `sendhub db_worker` runs it."""
+    from sendhub.organisations.models import Organisation
+
     from .checks import backfill
 
-    return backfill()
+    la = Organisation.objects.filter(pk=local_authority_id).first() if local_authority_id else None
+    return backfill(local_authority=la)
 
 
 @task()

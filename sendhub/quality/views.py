@@ -208,8 +208,8 @@ def quality_settings(request):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, "Saved. New drafts and newly issued plans use these settings; run the "
-                                          "backfill to check earlier plans again.")
+                messages.success(request, "Saved. Drafts and newly issued plans use these settings now; plans "
+                                          "issued earlier are checked again in the background within a few minutes.")
                 return redirect("quality:settings")
     return render(request, "quality/settings.html", {"form": form, "rules": checklist.RULES,
                                                      "grades": grading.GRADES})
