@@ -374,7 +374,7 @@ RULES: tuple[Rule, ...] = (
          "Every piece of advice gathered in the assessment must be listed in section K, and the plan should show how "
          "it has informed the provision. Advice older than the last review may no longer describe the child.",
          advice_in_plan),
-    Rule("placement_named", "A setting is named", ("I",), "CoP 9.69 (section I) and 9.78",
+    Rule("placement_named", "A setting is named", ("I",), "CoP 9.69 (section I)",
          "Section I must name the school, college or other institution, or the type of institution, the child or "
          "young person will attend.", placement_named),
     Rule("personal_budget", "Personal budget set out where asked for", ("J",), "CoP 9.69 (section J) and 9.95",

@@ -206,3 +206,13 @@ def test_overall_grade_is_weighted_and_limited_by_provision():
     assert grade == "requires_improvement" and score > 3
     assert grading.overall({}, weights) == (None, None)
     assert grading.overall({"I": "inadequate", "F": "outstanding"}, weights) == ("good", 3.4)  # (4*4 + 1*1) / 5
+
+
+def test_the_docs_list_every_rule_with_its_paragraph_and_the_rubric():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "plan-quality.md").read_text()
+    for rule in r.RULES:
+        assert f"`{rule.key}`" in text and rule.paragraph in text, rule.key
+    for code, (weight, guidance) in grading.DEFAULT_RUBRIC.items():
+        assert f"| {code} | {weight} | {guidance} |" in text, code
