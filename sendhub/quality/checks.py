@@ -3,6 +3,7 @@ for an issued version when it is issued, and for every version at once (the back
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from sendhub.reviews.models import ReviewReport
 from . import checklist as r
 from .models import CheckRun, QualitySettings
 
+logger = logging.getLogger(__name__)
 CHECKED_KINDS = (VersionKind.DRAFT, VersionKind.FINAL, VersionKind.PROPOSED, VersionKind.AMENDED)
 
 
@@ -119,10 +121,17 @@ def check_versions(versions: Iterable[PlanVersion]) -> int:
     return len(rows)
 
 
-def check_version(version: PlanVersion) -> CheckRun:
-    """The one call `plans.services.issue_version` makes: check the version just issued and keep the result."""
-    check_versions([version])
-    return CheckRun.objects.get(version=version)
+def check_version(version: PlanVersion) -> CheckRun | None:
+    """The one call `plans.services.issue_version` makes: check the version just issued and keep the result.
+    The checks never block issuing: if they fail for any reason the plan is issued unchecked, the error is
+    logged, and `sendhub quality_checks` checks it later."""
+    try:
+        with transaction.atomic():
+            check_versions([version])
+    except Exception:  # noqa: BLE001 (a fault in a check must never stop a plan being issued)
+        logger.exception("Plan quality checks failed for plan version %s; the plan was issued unchecked", version.pk)
+        return None
+    return CheckRun.objects.filter(version=version).first()
 
 
 def backfill(*, local_authority=None, batch: int = 2000) -> int:

@@ -43,7 +43,7 @@ def sample_candidates(local_authority, *, today: date) -> list[dict]:
     decided = {}
     for child_id, review_id, day in (StatutoryEvent.objects.filter(type="la_decision", outcome="amend",
                                                                    review__plan__child_id__in=list(latest))
-                                     .values_list("review__plan__child_id", "review_id", "date")):
+                                     .order_by("date", "pk").values_list("review__plan__child_id", "review_id", "date")):
         decided[child_id] = (review_id, day)
     moving = set(AnnualReview.objects.filter(plan__child_id__in=list(latest), closed_on__isnull=True,
                                              phase_transfer_on__gte=today,

@@ -67,9 +67,13 @@ def start(request, version_pk: int):
 
 @login_required
 def audit_list(request):
-    audits = list(selectors.audits_visible_to(request.user)[:200])
-    if not audits and not rules.has_perm("quality.view_quality", request.user):
-        require_perm(request, "quality.view_audit", None)
+    from sendhub.people.rules import is_local_authority_caseworker
+
+    user = request.user
+    if not (rules.has_perm("quality.view_quality", user) or is_local_authority_caseworker(user)
+            or user.plan_moderations.exists()):
+        raise PermissionDenied
+    audits = list(selectors.audits_visible_to(user)[:200])
     record_children_shown(request=request, children=[a.version.child for a in audits], summary="Saw in plan audits")
     return render(request, "quality/audits.html", {"audits": audits})
 
