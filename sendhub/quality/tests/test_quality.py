@@ -221,3 +221,24 @@ def test_the_plan_page_shows_its_checks_to_council_staff_only(area, client_for):
     assert "Audit this plan" in client_for(area.users["qa_officer"]).get(url).content.decode()
     for who in ("parent", "therapist"):
         assert "Plan quality" not in client_for(area.users[who]).get(url).content.decode()
+
+
+def test_a_fault_in_the_checks_never_stops_a_plan_being_issued(area, client_for, case, monkeypatch):
+    from sendhub.quality import checklist
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a check")
+
+    client = client_for(area.users["caseworker"])
+    write(client, case, "B", "Needs")
+    monkeypatch.setattr(checklist, "run", broken)
+    assert issue(client, case, "draft", TODAY - timedelta(days=15)).status_code == 302
+    version = PlanVersion.objects.get(child=area.sibling)
+    assert not CheckRun.objects.filter(version=version).exists()  # issued unchecked; the backfill checks it later
+
+
+def test_who_sees_the_audit_list(area, client_for):
+    url = reverse("quality:audits")
+    assert client_for(area.users["caseworker"]).get(url).status_code == 200  # none yet, but theirs to see
+    for who in ("parent", "therapist", "senco", "leader"):
+        assert client_for(area.users[who]).get(url).status_code == 403, who
