@@ -85,7 +85,10 @@ def edit_section(request, kind: str, pk: int, code: str):
             form.add_error(None, str(error))
             conflict = services.drafts_for(case)[code]
         else:
-            messages.success(request, f"Section {code} saved")
+            found = len(_draft_checks(case).get(code, []))
+            messages.success(request, f"Section {code} saved" + (
+                f". The quality checks found {found} thing{'s' if found != 1 else ''} to look at in it: see below"
+                if found else ""))
             return redirect("plans:workspace", kind=kind, pk=pk)
     sources = next(s for c, _, s in SECTIONS if c == code)
     advice = [a for a in with_deadlines(case.advice_requests.filter(given_on__isnull=False))

@@ -242,3 +242,23 @@ def test_who_sees_the_audit_list(area, client_for):
     assert client_for(area.users["caseworker"]).get(url).status_code == 200  # none yet, but theirs to see
     for who in ("parent", "therapist", "senco", "leader"):
         assert client_for(area.users[who]).get(url).status_code == 403, who
+
+
+def test_drafting_amendments_after_an_amend_decision_is_checked_against_the_review(area):
+    from sendhub.plans.services import save_section
+    from sendhub.quality.checks import check_draft
+    from sendhub.reviews.models import ReviewReport
+
+    cw = area.users["caseworker"]
+    plan = f.EHCPlanFactory(child=area.child, first_issued_on=TODAY - timedelta(days=400))
+    PlanVersion.objects.create(child=area.child, number=1, kind="final", sections=GOOD, issued_on=plan.first_issued_on,
+                               issued_by=cw)
+    review = f.AnnualReviewFactory(plan=plan)
+    record_event(actor=cw, case=review, type="review_meeting", date=TODAY - timedelta(days=30))
+    ReviewReport.objects.create(review=review, recommended_changes="Update section F: add a social skills group.")
+    record_event(actor=cw, case=review, type="la_decision", date=TODAY - timedelta(days=10), outcome="amend")
+    failed = {res.rule.key: res for res in check_draft(review) if not res.passed}
+    assert [p.section for p in failed["amended_as_decided"].problems] == ["F"]
+    save_section(actor=cw, case=review, section="F", expected_version=0,
+                 text=GOOD["F"] + "\nA social skills group weekly for 45 minutes run by a teaching assistant.")
+    assert all(res.passed for res in check_draft(review) if res.rule.key == "amended_as_decided")
