@@ -283,7 +283,10 @@ def advice_in_plan(facts: PlanFacts, settings: Settings) -> list[Problem]:
         if len(words) >= 3 and len({w for w in words if w in rest}) < max(2, len(words) // 4):
             problems.append(Problem("K", f"The recommendations of the {label} are not reflected in the outcomes or "
                                          "provision: write them in, or the reason they were not followed."))
-        if facts.last_review_on and advice.given_on < facts.last_review_on:
+        last = facts.last_review_on
+        stale = last is not None and advice.given_on < last and not any(
+            other.source == advice.source and other.given_on and other.given_on >= last for other in facts.advice)
+        if stale:
             problems.append(Problem("K", f"{label} is older than the last review ({facts.last_review_on:%-d %B %Y}): "
                                          "check it is still up to date."))
     return problems

@@ -159,6 +159,8 @@ def test_advice_missing_from_k_or_not_reflected_fails():
 def test_advice_older_than_the_last_review_is_flagged():
     found = problems("advice_in_plan", facts(advice=[SLT], last_review_on=date(2026, 9, 1)))
     assert "older than the last review" in found[0].message
+    fresh = r.Advice(SLT.source, "Hannah Jones", date(2026, 10, 1), SLT.recommendations)
+    assert problems("advice_in_plan", facts(advice=[SLT, fresh], last_review_on=date(2026, 9, 1))) == []
 
 
 @pytest.mark.parametrize("i, ok", [("Oakfield Primary School", True), ("A special school for autistic pupils", True),
