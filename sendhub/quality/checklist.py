@@ -9,6 +9,7 @@ would question. `docs/plan-quality.md` repeats every rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -188,16 +189,23 @@ WHO = (r"\b(?:therapist|teacher|teaching assistant|TA|learning support assistant
        r"ELSA|physiotherapist|trained|qualified|clinician|consultant|paediatrician|peers?)s?\b")
 
 
+@functools.lru_cache(maxsize=64)
+def _watch_pattern(extra: tuple[str, ...]) -> re.Pattern:
+    """One pattern for every watched phrase, longest first, matched as whole words."""
+    words = sorted({w.strip().lower() for w in (*VAGUE, *extra) if w.strip()}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
 def provision_specific(facts: PlanFacts, settings: Settings) -> list[Problem]:
     text = _text(facts, "F")
     if not text:
         return [Problem("F", "Section F is empty: write the special educational provision for each need in "
                              "section B.")]
-    watch = [w.lower() for w in (*VAGUE, *settings.watch_words) if w.strip()]
+    watch = _watch_pattern(tuple(settings.watch_words))
     problems = []
     for item in _lines(text):
         low = item.lower()
-        said = [w for w in watch if re.search(rf"\b{re.escape(w)}\b", low)]
+        said = list(dict.fromkeys(match.group(0) for match in watch.finditer(low)))
         quantified = _has(FREQUENCY, item)
         if re.search(r"\bregular(?:ly)?\b", low) and not quantified:
             said.append("regular")
