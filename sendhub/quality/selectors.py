@@ -130,9 +130,15 @@ def figures(local_authority) -> dict:
         failing = Counter(key for _, keys in rows for key in keys)
         checks[label] = {"count": len(rows), "passed": sum(p for p, _ in rows),
                          "rules": [(checklist.BY_KEY[k].title, n) for k, n in failing.most_common() if k in checklist.BY_KEY]}
-    return {"count": len(audits), "good": good, "by_month": sorted(by_month.items()), "by_team": sorted(by_team.items()),
+    return {"count": len(audits), "good": good, "good_percent": round(100 * good / len(audits)) if audits else None, "by_month": sorted(by_month.items()), "by_team": sorted(by_team.items()),
             "sections": [(code, *sections[code]) for code in SECTION_CODES], "weak": weak[:5], "checks": checks}
 
 
-def share(numerator: int, denominator: int) -> str:
-    return f"{round(100 * numerator / denominator)}%" if denominator else "No audits yet"
+QUALITY_METRICS = ("quality_checks_new", "quality_checks_amended", "quality_audits_good")
+
+
+def big_plan_actions(local_authority) -> list:
+    """The Big Plan's actions (of this council, or the partnership's own) measured by the plan quality figures."""
+    from sendhub.dashboard.selectors import actions_for
+
+    return [action for action in actions_for(local_authority) if set(action.metrics or ()) & set(QUALITY_METRICS)]

@@ -229,5 +229,6 @@ def figures(request):
 
     la = scope_of(request.user)
     data = selectors.figures(la)
-    return render(request, "quality/figures.html", {"data": data, "share": selectors.share,
-                                                    "titles": SECTION_TITLES, "scope": la})
+    big_plan = (selectors.big_plan_actions(la) if rules.has_perm("dashboard.view_big_plan", request.user) else [])
+    return render(request, "quality/figures.html", {"data": data, "titles": SECTION_TITLES, "scope": la,
+                                                    "big_plan": big_plan})

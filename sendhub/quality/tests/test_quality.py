@@ -202,10 +202,16 @@ def test_council_switches_a_check_off_and_adds_watch_words(area, client_for, dja
     assert stale.status_code == 200 and "between 1 and 200" in stale.content.decode()
 
 
-def test_figures_page_names_no_child(area, client_for):
-    _plans(area, 2)
-    page = client_for(area.users["leader"]).get(reverse("quality:figures"))
-    assert page.status_code == 200 and "Passed every check" in page.content.decode()
+def test_figures_page_names_no_child_and_links_the_big_plan(area, client_for):
+    from sendhub.dashboard.models import Action, ImprovementArea
+
+    versions = _plans(area, 2)
+    area_ = ImprovementArea.objects.create(title="Improve the quality and impact of EHC plans", local_authority=area.la)
+    Action.objects.create(area=area_, title="Monthly plan audits", owner="QA officer", quarter="2027-Q1",
+                          metrics=["quality_audits_good"])
+    page = client_for(area.users["leader"]).get(reverse("quality:figures")).content.decode()
+    assert "Passed every check" in page and "Monthly plan audits" in page
+    assert versions[0].child.full_name not in page
 
 
 def test_the_plan_page_shows_its_checks_to_council_staff_only(area, client_for):
