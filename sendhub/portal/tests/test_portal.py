@@ -121,6 +121,7 @@ NOT_CHILD_SCOPED = {
     # These take the id of something that is not a child's record, or are staff-only pages checked elsewhere.
     "waits:list", "waits:new-referral", "waits:service-figures", "waits:service-details",
     "dashboard:drill-down", "dashboard:export", "dashboard:action-edit",  # a metric, a file format, a Big Plan action
+    "sen2:download",  # a file format (the team manager's own council's return; sen2/tests)
     "accounts:remove-passkey",  # a passkey's id: someone else's is 'not found' (accounts/tests/test_passkeys.py)
     "manage:staff-member", "manage:staff-action", "manage:staff-invitation-resend",  # staff accounts (accounts tests)
     "accounts:invitation", "accounts:password-reset-confirm",  # a link's secret, not a record's id
