@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sendhub.directory",
     "sendhub.dashboard",
     "sendhub.sen2",
+    "sendhub.quality",
     "sendhub.demo",
     "sendhub.web",
 ]

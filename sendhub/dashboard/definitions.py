@@ -84,6 +84,23 @@ METRICS: tuple[Metric, ...] = (
            "Of final and amended plan versions issued in the month, the share with a recorded delivery to every "
            "person who must receive it today (the family, the young person and every professional or team member "
            "with an active involvement).", group="Plans"),
+    Metric("quality_checks_new", "New plans passing every automatic quality check",
+           "New plans that pass the plan quality checks",
+           "Of final EHC plan versions issued in the month, the share that passed every automatic quality check the "
+           "council has switched on (sendhub.quality.checklist: the child's own views, provision for every need, "
+           "specific and quantified provision, SMART outcomes, preparing for adulthood from Year 9, advice listed and "
+           "used, a named setting, the personal budget; SEND Code of Practice 9.61 to 9.69). Checked when issued.",
+           group="Plan quality"),
+    Metric("quality_checks_amended", "Amended plans passing every automatic quality check",
+           "Amended plans that pass the plan quality checks",
+           "As above, for amended plan versions issued in the month after an annual review; these are also checked "
+           "for changing the sections the review said should change (CoP 9.176, 9.193 to 9.194).",
+           group="Plan quality"),
+    Metric("quality_audits_good", "Audited plans good or better", "Audited plans judged good or better",
+           "Of plan audits finished in the month (by a QA officer, from the monthly sample or otherwise), the share "
+           "whose grade is good or outstanding: the moderated grade where a second auditor changed it. The grade is "
+           "the weighted mean of the section grades against the council's rubric (docs/plan-quality.md).",
+           group="Plan quality"),
     Metric("refusals_to_assess", "Refusals to assess", "Decisions not to assess",
            "The number of decisions not to carry out an EHC needs assessment made in the month.",
            kind=COUNT, group="Disagreements", higher_is_better=False),

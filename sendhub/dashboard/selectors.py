@@ -181,8 +181,33 @@ def plan_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterat
                    "Sent to everyone" if not missing else f"Not sent to {len(missing)} of {len(must_receive[version.child_id])}")
 
 
+def quality_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
+    """The automatic checks of final and amended versions issued in the window, and finished audits."""
+    from sendhub.quality.grading import GOOD_OR_BETTER, LABELS
+    from sendhub.quality.models import Audit, AuditStatus, CheckRun
+
+    keys = {VersionKind.FINAL: "quality_checks_new", VersionKind.AMENDED: "quality_checks_amended"}
+    runs = (CheckRun.objects.filter(version__child__in=children.values("pk"), version__kind__in=list(keys),
+                                    version__issued_on__gte=since, version__issued_on__lte=as_of)
+            .values_list("version__child_id", "version__kind", "version__number", "version__issued_on", "passed",
+                         "failed_rules"))
+    for child_id, kind, number, issued_on, passed, failed in runs.iterator(chunk_size=2000):
+        yield Fact(keys[kind], d.month_key(issued_on), child_id, passed,
+                   f"{VersionKind(kind).label} version {number}, issued {issued_on:%-d %B %Y}",
+                   "Passed every check" if passed else f"Failed {len(failed)} check{'s' if len(failed) != 1 else ''}")
+    audits = (Audit.objects.filter(version__child__in=children.values("pk")).exclude(status=AuditStatus.IN_PROGRESS)
+              .filter(completed_at__date__gte=since, completed_at__date__lte=as_of)
+              .values_list("version__child_id", "version__number", "completed_at", "grade", "moderated_grade"))
+    for child_id, number, completed_at, grade, moderated in audits.iterator(chunk_size=2000):
+        final = moderated or grade
+        day = timezone.localtime(completed_at).date()
+        yield Fact("quality_audits_good", d.month_key(day), child_id, final in GOOD_OR_BETTER,
+                   f"Plan version {number}, audited {day:%-d %B %Y}", LABELS.get(final, final))
+
+
 FACT_SOURCES = {
     "Assessments": assessment_facts, "Disagreements": assessment_facts, "Reviews": review_facts, "Plans": plan_facts,
+    "Plan quality": quality_facts,
 }
 
 

@@ -31,6 +31,7 @@ from sendhub.reviews.models import AnnualReview
 from sendhub.demo.reviews import add_review_details
 from sendhub.demo.directory import add_local_offer
 from sendhub.demo.dashboard import add_dashboard_details
+from sendhub.demo.quality import add_quality_details
 from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -45,14 +46,6 @@ NEED_WEIGHTS = {
     Need.OTH: 3, Need.HI: 2, Need.PMLD: 1.5, Need.VI: 1, Need.MSI: 0.3,
 }
 # Who waits for which service: ages in years and the needs typical of the list.
-PROVISION_BY_NEED = {
-    Need.ASD: "A quiet base to use during the day; visual timetables; weekly social communication group.",
-    Need.SLCN: "Speech and language therapy programme delivered three times a week by trained staff.",
-    Need.SEMH: "Daily check-in with a trusted adult; a personalised behaviour support plan.",
-    Need.MLD: "Small-group teaching in English and maths, four sessions a week.",
-    Need.SLD: "A specialist curriculum with 1:1 support for part of every day.",
-    Need.PD: "Accessible classroom, moving and handling plan, physiotherapy programme in school.",
-}
 REFERRAL_CHILDREN = {
     "wheelchair": ((2, 18), [Need.PD, Need.PMLD]),
     "neurodevelopmental": ((3, 16), [Need.ASD, Need.SEMH, Need.SLCN]),
@@ -208,6 +201,7 @@ class DemoArea:
         add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
         add_local_offer(la, seed=int(la_code) + 2, today=self.today, count=320 if with_demo_accounts else 0)
         add_dashboard_details(la, seed=int(la_code) + 3, today=self.today)
+        add_quality_details(la, seed=int(la_code) + 4, today=self.today)
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 
@@ -380,7 +374,7 @@ class DemoArea:
             plans.append(EHCPlan(child=child, status=PlanStatus.ACTIVE, first_issued_on=issued))
         EHCPlan.objects.bulk_create(plans, batch_size=BATCH)
         PlanVersion.objects.bulk_create([
-            PlanVersion(child=plan.child, number=1, kind=VersionKind.FINAL, sections=self._plan_text(plan.child),
+            PlanVersion(child=plan.child, number=1, kind=VersionKind.FINAL, sections=self._plan_text(plan.child, n),
                         issued_on=plan.first_issued_on, issued_by=caseworkers[n % len(caseworkers)])
             for n, plan in enumerate(plans)], batch_size=BATCH)
         reviews = []
@@ -419,31 +413,12 @@ class DemoArea:
         StatutoryEvent.objects.bulk_create(events, batch_size=BATCH)
         return len(plans)
 
-    def _plan_text(self, child: Child) -> dict[str, str]:
-        """Plausible, fictional plan wording for the child's primary need."""
-        name, need = child.given_name, Need(child.primary_need).label.lower() if child.primary_need else "needs"
-        provision = PROVISION_BY_NEED.get(child.primary_need, "Support from a teaching assistant in lessons.")
-        return {
-            "A": f"{name} enjoys music, being outside and time with family. {name} would like to make friends and "
-                 "to feel calm at school. The family hope for a setting close to home.",
-            "B": f"{name}'s main needs are in the area of {need}. Progress is slower than for most children of the "
-                 "same age, and needs change with tiredness and unfamiliar situations.",
-            "C": "Seen by community paediatrics; no other health needs related to special educational needs.",
-            "D": "The family receive support from the children with disabilities team when needed.",
-            "E": "\n".join([
-                f"By the next review, {name} will take part in small-group activities for 20 minutes with support.",
-                f"{name} will tell an adult when they need a break, using words or a card.",
-                f"{name} will read and understand a short text at their own level.",
-            ] + ([f"Preparing for adulthood: {name} will travel to a familiar place with a trusted adult "
-                  "and try a work-experience taster."] if child.year_group(self.today) >= 9 else [])),
-            "F": provision,
-            "G": "Advice to school from the health service named in section C, reviewed each year.",
-            "H1": "",
-            "H2": "",
-            "I": str(child.setting) if child.setting else "To be confirmed.",
-            "J": "No personal budget has been requested.",
-            "K": "Advice from education, educational psychology and health, given during the assessment.",
-        }
+    def _plan_text(self, child: Child, n: int = 0) -> dict[str, str]:
+        """Plausible, fictional plan wording for the child's primary need. Most plans pass every automatic quality
+        check; every eighth or so has one typical fault (sendhub.demo.quality.FAULTS), so each check fails somewhere."""
+        from sendhub.demo.quality import plan_text
+
+        return plan_text(child, self.today, n)
 
     def _assessments(self, children: list[Child], scale: Scale) -> tuple[int, dict[int, date]]:
         """A year of requests, each with the events of its route so far; returns final plan dates too."""

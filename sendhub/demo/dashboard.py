@@ -34,6 +34,8 @@ TRAJECTORIES = {
     "phase_transfers_on_time": [(date(2026, 1, 1), "70"), (date(2027, 2, 15), "95")],
     "pfa_outcomes": [(date(2026, 1, 1), "50"), (date(2027, 7, 31), "85")],
     "versions_reached_all": [(date(2026, 1, 1), "90"), (date(2026, 12, 31), "100")],
+    "quality_checks_new": [(date(2026, 1, 1), "50"), (date(2027, 7, 31), "90")],
+    "quality_audits_good": [(date(2026, 1, 1), "45"), (date(2027, 7, 31), "80")],
 }
 
 BIG_PLAN = [
@@ -62,7 +64,11 @@ BIG_PLAN = [
       ("Social care advice and provision written into plans", "Head of children with disabilities, social care",
        "2027-Q1", ActionStatus.NOT_STARTED, "", ["plans_social_care_content"]),
       ("Annual review recovery, phase transfers first", "SEND team manager, council", "2027-Q1", ActionStatus.IN_PROGRESS,
-       "Priority queue in use since autumn term", ["reviews_on_time", "phase_transfers_on_time"])]),
+       "Priority queue in use since autumn term", ["reviews_on_time", "phase_transfers_on_time"]),
+      ("Plan quality: every plan checked as it is written, a monthly audit sample with health and social care "
+       "moderation", "Quality assurance officer, council", "2027-Q2", ActionStatus.IN_PROGRESS,
+       "Automatic checks on every draft and issued plan; monthly sample audited against the rubric",
+       ["quality_checks_new", "quality_checks_amended", "quality_audits_good"])]),
     ("Improve communication across the partnership",
      "Families know about support and waits and where to get help while waiting; partners know timescales and decisions.",
      [("Every issued plan version reaches every involved professional", "SEND team manager, council", "2026-Q4",

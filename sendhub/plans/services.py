@@ -124,6 +124,9 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
         record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
                       after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
         covering_letter(version=version, actor=actor)  # every issued version has its letter, in this transaction
+        from sendhub.quality.checks import check_version
+
+        check_version(version)  # the automatic quality checks, kept with the version; they never block issuing
         distribute(version)
         return version
 

@@ -54,9 +54,19 @@ def workspace(request, kind: str, pk: int):
     comments: dict[str, list] = {}
     for comment in DraftComment.objects.filter(**{f"version__{kind}": case}).select_related("author", "version"):
         comments.setdefault(comment.section, []).append(comment)
-    rows = [(code, title, drafts[code], comments.get(code, [])) for code, title, _ in SECTIONS]
+    checks = _draft_checks(case)
+    rows = [(code, title, drafts[code], comments.get(code, []), checks.get(code, [])) for code, title, _ in SECTIONS]
     return render(request, "plans/workspace.html", {"case": case, "kind": kind, "child": child_of(case),
-                                                    "rows": rows, "form": form, "general": comments.get("", [])})
+                                                    "rows": rows, "form": form, "general": comments.get("", []),
+                                                    "check_count": sum(len(v) for v in checks.values())})
+
+
+def _draft_checks(case) -> dict:
+    """The automatic quality checks on the draft as it is now, by section (sendhub.quality): never blocking."""
+    from sendhub.quality.checklist import by_section
+    from sendhub.quality.checks import check_draft
+
+    return by_section(check_draft(case))
 
 
 @login_required
@@ -75,14 +85,17 @@ def edit_section(request, kind: str, pk: int, code: str):
             form.add_error(None, str(error))
             conflict = services.drafts_for(case)[code]
         else:
-            messages.success(request, f"Section {code} saved")
+            found = len(_draft_checks(case).get(code, []))
+            messages.success(request, f"Section {code} saved" + (
+                f". The quality checks found {found} thing{'s' if found != 1 else ''} to look at in it: see below"
+                if found else ""))
             return redirect("plans:workspace", kind=kind, pk=pk)
     sources = next(s for c, _, s in SECTIONS if c == code)
     advice = [a for a in with_deadlines(case.advice_requests.filter(given_on__isnull=False))
               if a.source in sources] if kind == "assessment" else []
     return render(request, "plans/edit_section.html", {
         "case": case, "kind": kind, "child": child_of(case), "code": code, "title": SECTION_TITLES[code],
-        "form": form, "advice": advice, "conflict": conflict,
+        "form": form, "advice": advice, "conflict": conflict, "checks": _draft_checks(case).get(code, []),
         "preparing_for_adulthood": code == "E" and child_of(case).year_group() >= 9})
 
 

@@ -38,6 +38,11 @@ def navigation(request):
         items.append(("Partnership dashboard", reverse("dashboard:index")))
     if user.role == Role.TEAM_MANAGER and user.organisation_id:  # the page checks it is their own council
         items.append(("SEN2 return", reverse("sen2:index")))
+    if rules.has_perm("quality.view_quality", user):
+        items.append(("Plan quality", reverse("quality:sample")))
+    elif user.role in {Role.CASEWORKER, Role.HEALTH_PROFESSIONAL, Role.SOCIAL_CARE} and (
+            user.role == Role.CASEWORKER or user.plan_moderations.exists()):
+        items.append(("Plan audits", reverse("quality:audits")))
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))

@@ -1,7 +1,7 @@
 """Constructed case data whose every dashboard figure was worked out by hand (see EXPECTED)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone as dt_timezone
 
 import pytest
 
@@ -48,6 +48,9 @@ EXPECTED = {
     "refusals_mediation": (1, 2),
     "refusals_appealed": (1, 2),
     "appeals_for_family": (1, 1),
+    "quality_checks_new": (0, 3),  # every constructed plan fails the automatic checks (no views, no provision…)
+    "quality_checks_amended": (0, 0),  # no amended plans
+    "quality_audits_good": (1, 2),  # child's plan audited good; other_child's moderated down to requires improvement
 }
 # Only the first local authority (far_child's assessment A4 is elsewhere).
 EXPECTED_LA = {"final_plan_20w": (1, 3), "final_plan_20w_exc": (1, 2), "decision_6w": (3, 5)}
@@ -112,5 +115,14 @@ def constructed(area) -> Constructed:
     ReviewReport.objects.create(review=r2, sent_on=date(2026, 2, 20))
     r3 = f.AnnualReviewFactory(plan=plans["sibling"], phase_transfer_on=date(2026, 9, 1), phase_transfer_to="secondary")
     ReviewReport.objects.create(review=r3, sent_on=date(2025, 12, 1), pfa_employment="Work experience in Year 10")
+    from sendhub.quality.checks import check_versions
+    from sendhub.quality.models import Audit
+
+    check_versions(list(versions.values()))
+    qa, audited = users["qa_officer"], datetime(2026, 8, 3, 12, tzinfo=dt_timezone.utc)
+    Audit.objects.create(version=versions["child"], local_authority=area.la, auditor=qa, status="completed",
+                         grade="good", completed_at=audited)
+    Audit.objects.create(version=versions["other_child"], local_authority=area.la, auditor=qa, status="moderated",
+                         grade="good", moderated_grade="requires_improvement", completed_at=audited)
     return Constructed(area, {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5, "A6": a6},
                        {"R1": r1, "R2": r2, "R3": r3}, refused_children)

@@ -52,6 +52,15 @@ def test_demo_builds_a_consistent_fictional_area():
         assert children_visible_to(User.objects.get(email=demo_email(role))).exists(), role
     assert not children_visible_to(User.objects.get(email=demo_email(Role.PARTNERSHIP_LEADER))).exists()
     assert FamilyMember.objects.values("child").annotate(n=Count("pk")).filter(n__gt=2).count() == 0
+    # Plan quality: every issued version checked; plans that pass every check, and each check failing somewhere.
+    from sendhub.plans.models import PlanVersion
+    from sendhub.quality.checklist import RULES
+    from sendhub.quality.models import CheckRun
+
+    assert CheckRun.objects.count() == PlanVersion.objects.count()
+    assert CheckRun.objects.filter(passed=True, version__kind="final").exists()
+    failed = {key for keys in CheckRun.objects.values_list("failed_rules", flat=True) for key in keys}
+    assert failed == {rule.key for rule in RULES}
 
 
 @pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL

@@ -50,7 +50,11 @@ def records(area):
     from sendhub.reviews.services import refer_for_transition
     team = Team.objects.create(organisation=area.users["social_worker"].organisation, name="Adult team")
     transition = refer_for_transition(actor=caseworker, child=child, team=team, referred_on=TODAY)
-    return {"transition": transition, "assessment": assessment, "plan": plan, "version": version, "review": review, "letter": letter,
+    from sendhub.quality.models import Audit
+
+    audit = Audit.objects.create(version=version, local_authority=child.local_authority, auditor=area.users["qa_officer"],
+                                 status="completed", grade="good", family_view_asked_at=timezone.now())
+    return {"audit": audit, "transition": transition, "assessment": assessment, "plan": plan, "version": version, "review": review, "letter": letter,
             "referral": referral, "picture": entry.pictures.get(), "advice": advice}
 
 
@@ -117,6 +121,7 @@ NOT_CHILD_SCOPED = {
     # These take the id of something that is not a child's record, or are staff-only pages checked elsewhere.
     "waits:list", "waits:new-referral", "waits:service-figures", "waits:service-details",
     "dashboard:drill-down", "dashboard:export", "dashboard:action-edit",  # a metric, a file format, a Big Plan action
+    "sen2:download",  # a file format (the team manager's own council's return; sen2/tests)
     "accounts:remove-passkey",  # a passkey's id: someone else's is 'not found' (accounts/tests/test_passkeys.py)
     "manage:staff-member", "manage:staff-action", "manage:staff-invitation-resend",  # staff accounts (accounts tests)
     "accounts:invitation", "accounts:password-reset-confirm",  # a link's secret, not a record's id
@@ -176,6 +181,9 @@ def urls_for(area, records) -> dict[str, str]:
         "manage:child-family-remove": reverse("manage:child-family-remove",
                                               args=[child.pk, child.family_members.first().pk]),
         "manage:child-invitation-withdraw": reverse("manage:child-invitation-withdraw", args=[child.pk, 1]),
+        "quality:audit": reverse("quality:audit", args=[r["audit"].pk]),
+        "quality:family-view": reverse("quality:family-view", args=[r["audit"].pk]),
+        "quality:start": reverse("quality:start", args=[r["version"].pk]),
     }
 
 
