@@ -120,7 +120,7 @@ class Reminder(models.Model):
 
 
 class OpenCase(models.Model):
-    """Derived projection of one open case's deadlines, so the queues can filter, sort and page in SQL (ADR 13).
+    """Derived projection of one open case's deadlines, so the queues can filter, sort and page in SQL (ADR NN).
 
     Never the truth: `clock.projection` writes it from the statutory clock in the same transaction as every
     change to the case's events, `sendhub rebuild_deadlines` rebuilds it from the events, and the daily job

@@ -1,4 +1,4 @@
-"""The deadlines projection: each open case's open deadlines and the facts the queues sort by (ADR 13).
+"""The deadlines projection: each open case's open deadlines and the facts the queues sort by (ADR NN).
 
 The statutory clock stays the only source of truth (ADR 6). This module turns its answer into `OpenCase` and
 `CaseDeadline` rows so the Deadlines and Review priorities pages filter, sort and page in SQL:

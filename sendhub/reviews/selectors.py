@@ -26,6 +26,10 @@ def reviews_of(children: QuerySet[Child], *, open_only: bool = True) -> QuerySet
     rounds = AnnualReview.objects.filter(plan__child__in=children.values("pk"), plan__status="active")
     if open_only:
         rounds = rounds.filter(closed_on__isnull=True)
+    return with_everything(rounds)
+
+
+def with_everything(rounds: QuerySet[AnnualReview]) -> QuerySet[AnnualReview]:
     return (rounds.select_related("plan__child__setting", "report")
             .prefetch_related(
                 "events",
@@ -242,8 +246,8 @@ def priority_rows(cases, weights: priority.Weights, *, as_of: date | None = None
     queries). The score is the one the database sorted by: both come from the same facts and whole numbers."""
     as_of = as_of or timezone.localdate()
     cases = list(cases)
-    reviews = {review.pk: review for review in reviews_of(Child.objects.all()).filter(
-        pk__in=[case.review_id for case in cases])}
+    reviews = {review.pk: review for review in with_everything(AnnualReview.objects.filter(
+        pk__in=[case.review_id for case in cases]))}
     rows = []
     for case in cases:
         review = reviews.get(case.review_id)

@@ -1,4 +1,4 @@
-"""The deadlines projection (ADR 13): always equal to the clock, repaired by the daily check, and the pages that
+"""The deadlines projection (ADR NN): always equal to the clock, repaired by the daily check, and the pages that
 read it show the same cases in the same order, with the same scores, as computing everything in Python."""
 
 import random
