@@ -52,6 +52,10 @@ def test_demo_builds_a_consistent_fictional_area():
         assert children_visible_to(User.objects.get(email=demo_email(role))).exists(), role
     assert not children_visible_to(User.objects.get(email=demo_email(Role.PARTNERSHIP_LEADER))).exists()
     assert FamilyMember.objects.values("child").annotate(n=Count("pk")).filter(n__gt=2).count() == 0
+    from sendhub.clock.models import OpenCase
+    from sendhub.clock.projection import check_and_repair
+
+    assert OpenCase.objects.count() >= 150 and check_and_repair() == []  # the deadlines projection, filled in bulk
 
 
 @pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL
