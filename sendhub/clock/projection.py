@@ -17,7 +17,7 @@ worked out in SQL against today's date, never stored.
 import logging
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -131,6 +131,9 @@ def rebuild(*, as_of: date | None = None) -> int:
             OpenCase.objects.bulk_create(summaries, batch_size=CHUNK)
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             count += len(summaries)
+    if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses a bulk-loaded table is tiny
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {OpenCase._meta.db_table}, {CaseDeadline._meta.db_table}")
     return count
 
 
