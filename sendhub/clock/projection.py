@@ -93,12 +93,17 @@ def refresh(*, assessments=(), reviews=(), as_of: date | None = None) -> None:
     _write(ids, [case for case in cases if _is_open(case)], as_of)
 
 
-def _write(ids: list[str], cases: list, as_of: date) -> None:
+def _project_all(cases, as_of: date) -> tuple[list[OpenCase], list[CaseDeadline]]:
     summaries, rows = [], []
     for case in cases:
         summary, deadlines = project(case, as_of)
         summaries.append(summary)
         rows += deadlines
+    return summaries, rows
+
+
+def _write(ids: list[str], cases: list, as_of: date) -> None:
+    summaries, rows = _project_all(cases, as_of)
     with transaction.atomic():
         CaseDeadline.objects.filter(case_id__in=ids).delete()
         OpenCase.objects.filter(id__in=ids).delete()
@@ -123,11 +128,7 @@ def rebuild(*, as_of: date | None = None) -> int:
         CaseDeadline.objects.all().delete()
         OpenCase.objects.all().delete()
         for cases in _open_case_chunks():
-            summaries, rows = [], []
-            for case in cases:
-                summary, deadlines = project(case, as_of)
-                summaries.append(summary)
-                rows += deadlines
+            summaries, rows = _project_all(cases, as_of)
             OpenCase.objects.bulk_create(summaries, batch_size=CHUNK)
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             count += len(summaries)
