@@ -125,3 +125,18 @@ def test_review_priorities_page_is_flat(area, client_for, django_assert_max_num_
     with django_assert_max_num_queries(35):  # the same for 3 reviews and for 30
         response = client_for(area.users["team_manager"]).get(reverse("reviews:priority"))
     assert response.status_code == 200
+
+
+def test_a_new_date_of_birth_rewrites_the_childs_deadlines(area):
+    from sendhub.people.services import ChildDetails, update_child
+
+    child = area.child
+    review = f.AnnualReviewFactory(plan=f.EHCPlanFactory(child=child, first_issued_on=TODAY - timedelta(days=30)))
+    assert not CaseDeadline.objects.filter(case_id=f"R-{review.pk}", key="early_years_review").exists()
+    details = ChildDetails(given_name=child.given_name, family_name=child.family_name,
+                           date_of_birth=TODAY - timedelta(days=3 * 365), local_authority_id=child.local_authority_id,
+                           nhs_number=child.nhs_number, upn=child.upn, primary_need=child.primary_need,
+                           setting_id=child.setting_id)
+    update_child(actor=area.users["caseworker"], child=child, details=details, expected_version=child.version)
+    assert CaseDeadline.objects.filter(case_id=f"R-{review.pk}", key="early_years_review").exists()  # now under 5
+    assert projection.check_and_repair() == []
