@@ -117,3 +117,56 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.recipient}: {self.deadline_key} due {self.due}"
+
+
+class OpenCase(models.Model):
+    """Derived projection of one open case's deadlines, so the queues can filter, sort and page in SQL (ADR 15).
+
+    Never the truth: `clock.projection` writes it from the statutory clock in the same transaction as every
+    change to the case's events, `sendhub rebuild_deadlines` rebuilds it from the events, and the daily job
+    compares it with a fresh computation and repairs it. Nothing that moves with today is stored: whether a
+    deadline is overdue, and how long since the last review, are worked out in SQL against today's date.
+    Review facts are day numbers (`date.toordinal()`) so the priority score is whole-number arithmetic in SQL.
+    """
+
+    id = models.CharField(max_length=20, primary_key=True, help_text="The clock's case id: A-<pk> or R-<pk>")
+    kind = models.CharField(max_length=20)  # "assessment" or "review", as in the clock
+    assessment = models.OneToOneField("assessments.EHCNeedsAssessment", null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="projection")
+    review = models.OneToOneField("reviews.AnnualReview", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="projection")
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=30)
+    next_due = models.DateField(null=True, help_text="The earliest open deadline; empty when none is open")
+    next_key = models.CharField(max_length=60, blank=True)
+    overdue_after = models.DateField(null=True, help_text="The earliest open deadline that can become overdue: "
+                                                          "the case is overdue once today is after it")
+    # What the review priority score needs (reviews only), as day numbers.
+    last_reviewed_day = models.IntegerField(null=True)
+    meeting_due_day = models.IntegerField(null=True)  # the open meeting deadline (12 months, or 6 for an under-five)
+    meeting_sort_day = models.IntegerField(null=True)  # that, or when none is open the meeting deadline met
+    phase_transfer_day = models.IntegerField(null=True)  # while the phase-transfer review is not finished
+    oldest_open_day = models.IntegerField(null=True)  # earliest open deadline other than the early-years review
+
+    class Meta:
+        indexes = [models.Index(fields=["next_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.id}: next due {self.next_due}"
+
+
+class CaseDeadline(models.Model):
+    """One open deadline of an open case (derived, see `OpenCase`): key, due date and the regulation."""
+
+    case = models.ForeignKey(OpenCase, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(max_length=60)
+    due = models.DateField()
+    can_be_overdue = models.BooleanField(default=True)  # false for `final_not_before`, which runs the other way
+    rule = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["due"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.key} due {self.due}"

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from sendhub.assessments.models import AssessmentOutcome, EHCNeedsAssessment
@@ -11,6 +13,7 @@ from sendhub.people.models import Child
 from sendhub.reviews.models import AnnualReview
 
 from .cases import STAGES, DeadlineRow, deadline_rows, next_open, stage_of
+from .models import OpenCase
 
 
 def open_assessments(children: QuerySet[Child]) -> QuerySet[EHCNeedsAssessment]:
@@ -66,6 +69,35 @@ def deadline_queue(children: QuerySet[Child], *, as_of: date | None = None, with
         rows = [row for row in rows if (row.next.deadline.due - as_of).days <= within_days]
     rows.sort(key=lambda row: (row.overdue == 0, row.next.deadline.due, row.child.family_name, row.child.pk))
     return rows
+
+
+def queue_cases(children: QuerySet[Child], *, as_of: date | None = None, within_days: int | None = None,
+                overdue_only: bool = False, stage: str = "") -> QuerySet[OpenCase]:
+    """`deadline_queue` in SQL, from the deadlines projection (`clock.projection`): the same cases in the same
+    order, to be paged by the database; `queue_rows` then works out the page's rows with the clock."""
+    as_of = as_of or timezone.localdate()
+    cases = OpenCase.objects.filter(child__in=children.values("pk"), next_due__isnull=False)
+    if overdue_only:
+        cases = cases.filter(overdue_after__lt=as_of)
+    if stage:
+        cases = cases.filter(stage=stage)
+    if within_days is not None:
+        cases = cases.filter(next_due__lte=as_of + timedelta(days=within_days))
+    overdue_last = Case(When(overdue_after__lt=as_of, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return cases.order_by(overdue_last, "next_due", "child__family_name", "child_id", "kind", "id")
+
+
+def queue_rows(cases, *, as_of: date | None = None) -> list[QueueRow]:
+    """The queue rows of a page of `OpenCase`s, in their order, deadlines computed by the clock (four queries)."""
+    as_of = as_of or timezone.localdate()
+    cases = list(cases)
+    found = {f"A-{a.pk}": QueueRow(a, a.child, "assessment", deadline_rows(a, as_of)) for a in
+             EHCNeedsAssessment.objects.filter(pk__in=[c.assessment_id for c in cases if c.assessment_id])
+             .select_related("child").prefetch_related("events")}
+    found |= {f"R-{r.pk}": QueueRow(r, r.plan.child, "review", deadline_rows(r, as_of)) for r in
+              AnnualReview.objects.filter(pk__in=[c.review_id for c in cases if c.review_id])
+              .select_related("plan__child").prefetch_related("events")}
+    return [found[c.id] for c in cases if c.id in found]
 
 
 def cases_of_child(child: Child) -> tuple[list[EHCNeedsAssessment], list[AnnualReview]]:

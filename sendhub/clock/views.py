@@ -25,7 +25,7 @@ from .cases import deadline_rows
 from .forms import RecordEventForm
 from .models import Reminder
 from .rules import child_of, recordable_types
-from .selectors import deadline_queue
+from .selectors import queue_cases, queue_rows
 
 CASE_MODELS = {"assessment": EHCNeedsAssessment, "review": AnnualReview}
 RELATED = {"assessment": ["child__setting", "requested_by_user"], "review": ["plan__child__setting"]}
@@ -115,15 +115,16 @@ def queue(request):
                                    involvements__role=InvolvementRole.CASEWORKER,
                                    involvements__ended_on__isnull=True).distinct()
     show = request.GET.get("show", "4weeks")
-    rows = deadline_queue(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None,
-                          stage=filters["stage"] if filters["stage"] in STAGES else "")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    cases = queue_cases(children, overdue_only=show == "overdue", within_days=28 if show == "4weeks" else None,
+                        stage=filters["stage"] if filters["stage"] in STAGES else "")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))  # filtered, sorted and paged in SQL
+    page.object_list = queue_rows(page.object_list)  # the page's 50 rows worked out by the clock
     record_children_shown(request=request, children=page.object_list, summary="Saw in the deadlines list")
     is_la = user.role in {Role.CASEWORKER, Role.TEAM_MANAGER, Role.QA_OFFICER}
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "clock/queue.html", {
-        "page": page, "show": show, "count": len(rows), "filters": filters, "stages": STAGES.items(),
+        "page": page, "show": show, "count": page.paginator.count, "filters": filters, "stages": STAGES.items(),
         "needs": Need.choices, "query": query.urlencode(),
         "settings": Organisation.objects.filter(kind=OrganisationKind.SCHOOL, local_authority=user.organisation)
         .order_by("name") if is_la else [],

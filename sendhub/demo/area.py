@@ -154,6 +154,9 @@ class DemoArea:
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
             self.progress(index + 1, scale.local_authorities)
+        from sendhub.clock.projection import rebuild
+
+        rebuild(as_of=self.today)  # events were bulk-inserted (no signals): the deadlines projection in bulk
         return totals
 
     def build_area(self, index: int, scale: Scale, *, with_demo_accounts: bool) -> dict[str, int]:

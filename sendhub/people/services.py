@@ -173,6 +173,10 @@ def update_child(*, actor, child: Child, details: ChildDetails, expected_version
                 "check the record as it is now and make them again."
             )
         fresh = Child.objects.get(pk=child.pk)
+        if child.date_of_birth != fresh.date_of_birth:  # the clock reads it: the deadlines projection too
+            from sendhub.clock.projection import refresh_child
+
+            refresh_child(fresh)
         record_change(
             actor=actor, action=AuditAction.UPDATE, obj=fresh, child=fresh,
             before=before, after=snapshot(fresh, AUDITED_FIELDS), summary="Changed the child's details",

@@ -94,10 +94,25 @@ class Priority:
 
 
 def _ramp(weight: int, days_left: int, window: int) -> int:
-    """Full weight at or past the date, nothing `window` days or more before it."""
+    """Full weight at or past the date, nothing `window` days or more before it; in between in proportion,
+    rounded half up in whole numbers so the database computes exactly the same score (`reviews.selectors`)."""
     if days_left >= window:
         return 0
-    return round(weight * min(1.0, 1 - max(days_left, 0) / window))
+    return (2 * weight * (window - max(days_left, 0)) + window) // (2 * window)
+
+
+# How each reason's text begins: the list's "reason" filter picks the plans with that reason in SQL.
+REASON_STARTS = {
+    "stale": "No review meeting since",
+    "phase": "Moving phase: the phase-transfer review",
+    "overdue": "Overdue by",
+    "meeting": "Review meeting due by",
+    "family": "The family or young person asked for an early review",
+    "placement": "Placement at risk",
+    "looked_after": "Looked after by the council",
+    "child_protection": "Child protection plan",
+    "child_in_need": "Child in need",
+}
 
 
 def _long(day: date) -> str:

@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from sendhub.clock.cases import DeadlineRow, deadline_rows, next_open, stage_of, STAGES
@@ -25,6 +26,10 @@ def reviews_of(children: QuerySet[Child], *, open_only: bool = True) -> QuerySet
     rounds = AnnualReview.objects.filter(plan__child__in=children.values("pk"), plan__status="active")
     if open_only:
         rounds = rounds.filter(closed_on__isnull=True)
+    return with_everything(rounds)
+
+
+def with_everything(rounds: QuerySet[AnnualReview]) -> QuerySet[AnnualReview]:
     return (rounds.select_related("plan__child__setting", "report")
             .prefetch_related(
                 "events",
@@ -178,6 +183,78 @@ def priority_queue(children: QuerySet[Child], weights: priority.Weights, *,
     scored.sort(key=lambda item: (-item.priority.score, item.row.meeting_due.deadline.due
                                   if item.row.meeting_due else far, item.child.family_name, item.child.pk))
     return scored
+
+
+def _ramp_sql(weight: int, day_field: str, window: int, today: int):
+    """`priority._ramp` in SQL on a day-number column: whole-number arithmetic, so the same points exactly."""
+    if not weight:
+        return Value(0)
+    days_left = F(day_field) - Value(today)
+    points = (Value(2 * weight) * (Value(window) - Greatest(days_left, Value(0))) + Value(window)) / Value(2 * window)
+    return Case(When(**{f"{day_field}__isnull": True}, then=Value(0)),
+                When(**{f"{day_field}__gte": today + window}, then=Value(0)),
+                default=points, output_field=IntegerField())
+
+
+def _flag_sql(condition, weight: int):
+    return Case(When(condition, then=Value(weight)), default=Value(0), output_field=IntegerField()) if weight \
+        else Value(0)
+
+
+def priority_cases(children: QuerySet[Child], weights: priority.Weights, *, as_of: date | None = None,
+                   reason: str = "") -> QuerySet:
+    """`priority_queue` in SQL, from the deadlines projection: every open review of an active plan, with each
+    reason's points (`<reason>_points`) and the `score` annotated, most urgent first, for the database to page.
+    The reasons' words are written by `priority.score` for the rows of one page only (`priority_rows`)."""
+    from sendhub.clock.models import OpenCase
+
+    as_of = as_of or timezone.localdate()
+    t, w = as_of.toordinal(), weights
+    overdue = Q(oldest_open_day__lt=t) if w.overdue else Q(pk__in=[])
+    late = Value(w.overdue) + Least((Value(t) - F("oldest_open_day")) / Value(7), Value(w.overdue_cap_weeks)) \
+        * Value(w.overdue_per_week)
+    points = {
+        "stale": _flag_sql(Q(last_reviewed_day__lte=t - w.stale_after_days), w.stale_review),
+        "phase": _ramp_sql(w.phase_transfer, "phase_transfer_day", w.phase_transfer_window_days, t),
+        "overdue": Case(When(overdue, then=late), default=Value(0), output_field=IntegerField()),
+        "meeting": Case(When(overdue, then=Value(0)), default=_ramp_sql(w.due_soon, "meeting_due_day",
+                                                                        w.due_soon_window_days, t),
+                        output_field=IntegerField()),
+        "family": _flag_sql(Exists(EarlyReviewRequest.objects.filter(plan_id=OuterRef("review__plan_id"),
+                                                                     status=RequestStatus.OPEN)), w.family_request),
+        "placement": _flag_sql(Exists(PlacementConcern.objects.filter(plan_id=OuterRef("review__plan_id"),
+                                                                      resolved_at__isnull=True)), w.placement_at_risk),
+        "looked_after": _flag_sql(Q(child__looked_after=True), w.looked_after),
+        "child_protection": _flag_sql(Q(child__child_protection=True), w.child_protection),
+        "child_in_need": _flag_sql(Q(child__child_in_need=True), w.child_in_need),
+    }
+    assert points.keys() == priority.REASON_STARTS.keys()
+    cases = (OpenCase.objects.filter(kind="review", child__in=children.values("pk"), review__plan__status="active")
+             .annotate(**{f"{name}_points": expression for name, expression in points.items()}))
+    cases = cases.annotate(score=sum((F(f"{name}_points") for name in points), start=Value(0)))
+    if reason:
+        wanted = Q(pk__in=[])
+        for name, start in priority.REASON_STARTS.items():
+            if start.startswith(reason):
+                wanted |= Q(**{f"{name}_points__gt": 0})
+        cases = cases.filter(wanted)
+    return cases.order_by("-score", F("meeting_sort_day").asc(nulls_last=True), "child__family_name", "child_id", "id")
+
+
+def priority_rows(cases, weights: priority.Weights, *, as_of: date | None = None) -> list[PriorityRow]:
+    """One page of `priority_cases`, in its order, each scored with its reasons in words (a constant number of
+    queries). The score is the one the database sorted by: both come from the same facts and whole numbers."""
+    as_of = as_of or timezone.localdate()
+    cases = list(cases)
+    reviews = {review.pk: review for review in with_everything(AnnualReview.objects.filter(
+        pk__in=[case.review_id for case in cases]))}
+    rows = []
+    for case in cases:
+        review = reviews.get(case.review_id)
+        if review is not None:
+            row = ReviewRow(review, deadline_rows(review, as_of), as_of)
+            rows.append(PriorityRow(row, priority.score(row.facts(), weights)))
+    return rows
 
 
 # -- Timeliness ---------------------------------------------------------------------------------------

@@ -297,16 +297,15 @@ def priority_queue(request):
     require_perm(request, "reviews.view_priority_queue")
     children, caseworker = _council_children(request)
     weights, _ = services.weights_for(request.user.organisation)
-    rows = selectors.priority_queue(children, weights)
     reason = request.GET.get("reason", "")
-    if reason:
-        rows = [row for row in rows if any(r.text.startswith(reason) for r in row.priority.reasons)]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    cases = selectors.priority_cases(children, weights, reason=reason)  # scored, filtered, sorted, paged in SQL
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.priority_rows(page.object_list, weights)  # this page's reasons, in words
     query = request.GET.copy()
     query.pop("page", None)
     record_children_shown(request=request, children=page.object_list, summary="Saw in the review priority list")
     return render(request, "reviews/priority.html", {
-        "page": page, "count": len(rows), "weights": weights, "caseworker": caseworker, "query": query.urlencode(),
+        "page": page, "count": page.paginator.count, "weights": weights, "caseworker": caseworker, "query": query.urlencode(),
         "reason": reason, "reasons": REASON_FILTERS,
         "caseworkers": User.objects.filter(role=Role.CASEWORKER, organisation=request.user.organisation,
                                            is_active=True).order_by("full_name"),

@@ -62,6 +62,11 @@ def test_demo_builds_a_consistent_fictional_area():
     failed = {key for keys in CheckRun.objects.values_list("failed_rules", flat=True) for key in keys}
     assert failed == {rule.key for rule in RULES}
 
+    from sendhub.clock.models import OpenCase
+    from sendhub.clock.projection import check_and_repair
+
+    assert OpenCase.objects.count() >= 150 and check_and_repair() == []  # the deadlines projection, filled in bulk
+
 
 @pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL
 def test_demo_is_deterministic_for_a_seed():

@@ -7,7 +7,7 @@ from sendhub.clock.reminders import raise_reminders
 
 
 class Command(BaseCommand):
-    help = ("Daily job: raise reminders for statutory deadlines falling due soon, and tell owners about local "
+    help = ("Daily job: check the deadlines lists against the statutory clock (repair and alert if they differ); raise reminders for statutory deadlines falling due soon, and tell owners about local "
             "offer entries not checked for 12 months; queue their emails (run `sendhub db_worker` to send them).")
 
     def add_arguments(self, parser):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             raise CommandError(f"--as-of must be a date like 2026-03-02, not {as_of!r}") from error
         if days < 0:
             raise CommandError("--days must be 0 or more")
+        from sendhub.clock.projection import check_and_repair
+
+        wrong = check_and_repair()  # the deadlines lists equal a fresh computation; repaired and alerted if not
+        self.stdout.write(f"Deadlines lists checked against the statutory clock: "
+                          f"{f'{len(wrong)} case(s) repaired, team managers told' if wrong else 'all correct'}.")
         ids = raise_reminders(as_of=day, within_days=days)  # each also goes to the outbox, email queued
         self.stdout.write(f"Raised {len(ids)} reminder{'s' if len(ids) != 1 else ''} for deadlines due by "
                           f"{day:%-d %B %Y} + {days} days; emails queued.")
