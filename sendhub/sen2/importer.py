@@ -222,6 +222,11 @@ class _Loader:
             d.assessment = d.assessment
         Disagreement.objects.bulk_create(disagreements)
         ImportedRecord.objects.bulk_create(self.records)
+        # Bulk inserts send no signals: write the imported cases' deadlines projection here, in the same
+        # transaction, so the queues list them at once (ADR 15).
+        from sendhub.clock import projection
+
+        projection.refresh(assessments=[a for a, _, _ in assessments], reviews=[r for r, _, _ in reviews])
         return {"people": len(children), "requests": len(assessments), "plans": len(plans),
                 "reviews": len(reviews), "events": len(events)}
 

@@ -114,6 +114,9 @@ def test_the_statutory_clock_runs_on_what_was_imported():
     gus = EHCNeedsAssessment.objects.get(child__given_name="Gus", child__local_authority__code="885")
     assert [e.type for e in gus.events.all()] == ["exception", "decision_to_assess", "final_plan_issued"]
     assert "SEN2" in gus.events.get(type="exception").note
+    from sendhub.clock.projection import check_and_repair
+
+    assert check_and_repair() == []  # the imported cases are on the deadlines lists at once
 
 
 def test_the_command_line_exports_and_checks(tmp_path, capsys):
