@@ -7,7 +7,9 @@ every record made is listed in `ImportedRecord` with the file and the place in i
 
 What the return does not carry is left empty rather than guessed: who asked for the assessment (the request
 source), the exact days of a mediation or appeal (the decision's date stands in, and the disagreement's note
-says so), and the dates of an exception (the return only says one applied: the note says so).
+says so), and the dates of an exception (the return only says one applied: the note says so). A review round
+whose meeting the return gives has no known start (the meeting before it is not in the return): it is marked
+`start_not_carried` and left out of the annual review figures rather than counted late from the plan's start.
 """
 
 from __future__ import annotations
