@@ -320,3 +320,9 @@ class _Loader:
         if active.get("reviewdraft"):
             events.append(StatutoryEvent(review=review, type=EventType.AMENDMENT_NOTICE_SENT,
                                          date=_day(active.get("reviewdraft")), note=note))
+        if meeting is not None and decision is not None and (not amend or final is not None):
+            # The round is finished (the council decided, and any amended plan is issued): as when it is recorded
+            # in sendhub, it closes and the next round runs from its meeting, so the next review is asked for.
+            review.closed_on, review.outcome = (final if amend else decision), outcome
+            reviews.append((AnnualReview(plan=plan, previous_review_meeting=meeting), child,
+                            f"{active.where} (the round after the review meeting)"))
