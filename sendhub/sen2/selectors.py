@@ -209,3 +209,17 @@ def rounds_without_start(children) -> set[int]:
 
     return set(ImportedRecord.objects.filter(model="reviews.annualreview", start_not_carried=True,
                                              child__in=children.values("pk")).values_list("object_id", flat=True))
+
+
+def imported_review_census(children) -> dict[int, date]:
+    """Review rounds imported from a SEN2 return, each with the return's census date.
+
+    Before that date the return gives the overdue rounds but not every meeting held (only the latest in the
+    period, without the meeting its deadline ran from), so the share of reviews held on time up to the census
+    cannot be worked out for an imported council: the dashboard leaves those months' share out (the overdue count
+    stays) rather than show a share made only of the overdue ones.
+    """
+    from .models import ImportedRecord
+
+    return dict(ImportedRecord.objects.filter(model="reviews.annualreview", child__in=children.values("pk"))
+                .values_list("object_id", "run__census_date"))

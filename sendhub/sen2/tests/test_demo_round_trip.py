@@ -89,7 +89,11 @@ def test_small_demo_round_trip_and_planted_mistakes():
         mine = only(after.get(who, Counter()), True)
         if not held:  # no meeting yet: the round runs from the plan's issue or the last meeting, both in the return
             assert copy_.previous_review_meeting == review.previous_review_meeting
-            assert mine == only(before.get(who, Counter()), True), who
+            # Overdue: counted the same. The share held on time up to the census is left out (the meetings held
+            # before it are not all in the return, so a share of the overdue alone would mislead).
+            overdue = Counter({k: n for k, n in only(before.get(who, Counter()), True).items()
+                               if k[0] == "reviews_overdue"})
+            assert mine == overdue, who
             kept += sum(mine.values())
         elif held[0] >= date(CENSUS.year - 1, 1, 1):  # held in the period: the meeting before is not in the return
             assert mine == Counter() and copy_.events.filter(type=EventType.REVIEW_MEETING, date=held[0]).exists()
