@@ -58,7 +58,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("reviews_on_time", "Annual review meetings held on time", "Annual reviews held on time",
            "Of annual review meetings that fell due in the month and are held or overdue, the share held within "
            "12 months of the plan's issue or the last review (the clock's annual_review deadline; the same count "
-           "as the annual review figures page).", group="Reviews"),
+           "as the annual review figures page). For a council moved over from its SEN2 return, months up to the "
+           "return's census date have no share: the return does not carry every meeting held before it (the "
+           "overdue count stays).", group="Reviews"),
     Metric("reviews_overdue", "Annual review meetings overdue", "Annual reviews overdue",
            "The number of annual review meetings that fell due in the month and have still not been held.",
            kind=COUNT, group="Reviews", higher_is_better=False),

@@ -27,7 +27,7 @@ from sendhub.people.models import Child
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview, ReviewReport
 from sendhub.reviews.selectors import FIGURE_ROWS
-from sendhub.sen2.selectors import published_comparators
+from sendhub.sen2.selectors import imported_review_census, published_comparators, rounds_without_start
 from sendhub.core import disclosure
 from sendhub.core.disclosure import SUPPRESS_BELOW
 
@@ -117,15 +117,20 @@ def assessment_facts(children: QuerySet[Child], *, since: date, as_of: date) -> 
 def review_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
     rounds = (AnnualReview.objects.filter(plan__child__in=children.values("pk"))
               .select_related("plan__child").prefetch_related("events"))
+    unknown_start = rounds_without_start(children)
+    imported = imported_review_census(children)
     for review in rounds.iterator(chunk_size=2000):
         child_id = review.plan.child_id
         for deadline in clock.compute_deadlines(clock_case(review), as_of, validate=False, explain=False):
             if deadline.status not in DECIDED or not _in(deadline.due, since, as_of):
                 continue
+            if deadline.key in REVIEW_MEETING_KEYS and review.pk in unknown_start:
+                continue  # imported from a SEN2 return without the meeting its deadline ran from
             month, met = d.month_key(deadline.due), deadline.status == "met"
             label = f"Review due {deadline.due:%-d %B %Y}"
             if deadline.key in REVIEW_MEETING_KEYS:
-                yield Fact("reviews_on_time", month, child_id, met, label, _status_label(deadline.status))
+                if review.pk not in imported or deadline.due > imported[review.pk]:
+                    yield Fact("reviews_on_time", month, child_id, met, label, _status_label(deadline.status))
                 if deadline.status == "overdue":
                     yield Fact("reviews_overdue", month, child_id, True, label, "Overdue, not held")
             elif deadline.key == "phase_transfer":

@@ -300,11 +300,16 @@ def timeliness(children: QuerySet[Child], *, since: date, until: date, as_of: da
     rounds = (AnnualReview.objects.filter(plan__child__in=children.values("pk"))
               .select_related("plan__child").prefetch_related("events"))
     counts = {key: Counter() for key, *_ in FIGURE_ROWS}
+    from sendhub.sen2.selectors import rounds_without_start
+
+    unknown_start = rounds_without_start(children)  # imported without the meeting the deadline ran from
     for review in rounds:
         is_transfer = review.phase_transfer_on is not None
         for row in deadline_rows(review, as_of):
             deadline = row.deadline
             if not since <= deadline.due <= until or deadline.status == "not_applicable":
+                continue
+            if deadline.key == "annual_review" and review.pk in unknown_start:
                 continue
             for key, clock_key, transfer, _ in FIGURE_ROWS:
                 if clock_key == deadline.key and (transfer is None or transfer == is_transfer):

@@ -7,7 +7,9 @@ every record made is listed in `ImportedRecord` with the file and the place in i
 
 What the return does not carry is left empty rather than guessed: who asked for the assessment (the request
 source), the exact days of a mediation or appeal (the decision's date stands in, and the disagreement's note
-says so), and the dates of an exception (the return only says one applied: the note says so).
+says so), and the dates of an exception (the return only says one applied: the note says so). A review round
+whose meeting the return gives has no known start (the meeting before it is not in the return): it is marked
+`start_not_carried` and left out of the annual review figures rather than counted late from the plan's start.
 """
 
 from __future__ import annotations
@@ -157,12 +159,13 @@ class _Loader:
     def __init__(self, run: ImportRun, local_authority: Organisation):
         self.run, self.la = run, local_authority
         self.records: list[ImportedRecord] = []
+        self.held: set[int] = set()  # review rounds whose meeting the return gives, but not the one before
         self.orgs_by_urn = {o.urn: o for o in Organisation.objects.filter(urn__isnull=False)}
         self.orgs_by_ukprn = {o.ukprn: o for o in Organisation.objects.filter(ukprn__isnull=False, urn__isnull=True)}
 
-    def note(self, obj, child: Child, where: str) -> None:
+    def note(self, obj, child: Child, where: str, start_not_carried: bool = False) -> None:
         self.records.append(ImportedRecord(run=self.run, model=obj._meta.label_lower, object_id=obj.pk, child=child,
-                                           where=where[:200]))
+                                           where=where[:200], start_not_carried=start_not_carried))
 
     def organisation(self, place: Node) -> Organisation | None:
         if place.get("urn"):
@@ -213,8 +216,9 @@ class _Loader:
         for review, _, _ in reviews:
             review.plan = review.plan
         AnnualReview.objects.bulk_create([r for r, _, _ in reviews])
+        self.held = {r.pk for r, _, _ in reviews if getattr(r, "_start_not_carried", False)}
         for obj, child, where in reviews:
-            self.note(obj, child, where)
+            self.note(obj, child, where, start_not_carried=obj.pk in self.held)
         for event in events:  # foreign keys were unsaved objects when the events were made
             event.assessment, event.review = event.assessment, event.review
         StatutoryEvent.objects.bulk_create(events)
@@ -301,6 +305,10 @@ class _Loader:
         reviews.append((review, child, active.where))
         note = f"From the SEN2 return {self.run.file_name}."
         if meeting is not None:
+            # The return gives this meeting but not the one before it (or says whether there was one since the
+            # plan's issue), which its 12-month deadline runs from: the round is marked so that no figure
+            # counts it as on time or late (sen2.selectors.rounds_without_start).
+            review._start_not_carried = True
             events.append(StatutoryEvent(review=review, type=EventType.REVIEW_MEETING, date=meeting, note=note))
         decision = _day(active.get("reviewoutcome"))
         if decision is None and final is not None:
@@ -317,3 +325,9 @@ class _Loader:
         if active.get("reviewdraft"):
             events.append(StatutoryEvent(review=review, type=EventType.AMENDMENT_NOTICE_SENT,
                                          date=_day(active.get("reviewdraft")), note=note))
+        if meeting is not None and decision is not None and (not amend or final is not None):
+            # The round is finished (the council decided, and any amended plan is issued): as when it is recorded
+            # in sendhub, it closes and the next round runs from its meeting, so the next review is asked for.
+            review.closed_on, review.outcome = (final if amend else decision), outcome
+            reviews.append((AnnualReview(plan=plan, previous_review_meeting=meeting), child,
+                            f"{active.where} (the round after the review meeting)"))

@@ -34,6 +34,9 @@ class ImportedRecord(models.Model):
     object_id = models.PositiveBigIntegerField()
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="sen2_sources")
     where = models.CharField(max_length=200, help_text="The module and place in the file, e.g. Person[3]/Requests[1]")
+    start_not_carried = models.BooleanField(
+        default=False, help_text="A review round whose meeting the return gives but not the meeting before it (or "
+                                 "the plan's issue) that its 12-month deadline runs from: not counted as on time or late")
 
     class Meta:
         ordering = ["run", "id"]

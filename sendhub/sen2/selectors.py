@@ -196,3 +196,30 @@ def live_vs_published(local_authority: Organisation, year: int) -> LiveVsPublish
                     if published_issued is not None and values.get("plans_issued_ex") is not None else None)
     return LiveVsPublished(year, issued, within, excepted, published_issued, published_ex,
                            values.get("final_plan_20w_exc"), own.area_name if own else "")
+
+
+def rounds_without_start(children) -> set[int]:
+    """Review rounds imported from a SEN2 return with their meeting but not the meeting before it.
+
+    The return carries, for each active plan, the latest review meeting in the collection period, not the meeting
+    (or the plan's issue) its 12-month deadline ran from, so whether it was on time is not known: the annual review
+    figures (the dashboard's and the review figures page's) leave these rounds out rather than guess.
+    """
+    from .models import ImportedRecord
+
+    return set(ImportedRecord.objects.filter(model="reviews.annualreview", start_not_carried=True,
+                                             child__in=children.values("pk")).values_list("object_id", flat=True))
+
+
+def imported_review_census(children) -> dict[int, date]:
+    """Review rounds imported from a SEN2 return, each with the return's census date.
+
+    Before that date the return gives the overdue rounds but not every meeting held (only the latest in the
+    period, without the meeting its deadline ran from), so the share of reviews held on time up to the census
+    cannot be worked out for an imported council: the dashboard leaves those months' share out (the overdue count
+    stays) rather than show a share made only of the overdue ones.
+    """
+    from .models import ImportedRecord
+
+    return dict(ImportedRecord.objects.filter(model="reviews.annualreview", child__in=children.values("pk"))
+                .values_list("object_id", "run__census_date"))

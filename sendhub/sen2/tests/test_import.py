@@ -132,3 +132,24 @@ def test_the_command_line_exports_and_checks(tmp_path, capsys):
         call_command("sen2", "check", "--census-date", "2026-01-15", stdout=stdout, stderr=io.StringIO())
     assert exit_code.value.code == 1
     assert stdout.getvalue() == "error: Ben Brook (born 1 September 2016): postcode 'NOPE' is not a UK postcode [postcode]\n"
+
+
+def test_a_finished_review_closes_and_the_next_round_runs_from_its_meeting():
+    """The return gives the meeting, not the one before it: that round is left out of the review figures, and
+    once the council has decided (and any amended plan is issued) the next review is due 12 months on."""
+    from sendhub.clock.models import StatutoryEvent
+    from sendhub.reviews.models import AnnualReview
+    from sendhub.sen2.selectors import rounds_without_start
+
+    casebook.build()
+    finn = AnnualReview.objects.get(plan__child__given_name="Finn")
+    StatutoryEvent.objects.create(review=finn, type="amended_plan_issued", date=casebook.D("2025-07-20"))
+    first = export("881")
+    assert load(moved(first, "886")).ok
+    assert moved(export("886"), "881", was="886") == first
+    held, following = AnnualReview.objects.filter(plan__child__local_authority__code="886",
+                                                  plan__child__given_name="Finn").order_by("pk")
+    assert (held.closed_on, held.outcome, following.closed_on) == (casebook.D("2025-07-20"), "amend", None)
+    assert rounds_without_start(Child.objects.filter(local_authority__code="886")) == {held.pk}
+    rows = {row.deadline.key: row.deadline for row in deadline_rows(following, casebook.CENSUS)}
+    assert str(rows["annual_review"].due) == "2026-05-09"  # within 12 months of the meeting of 10 May 2025
