@@ -30,17 +30,29 @@ def to_html(text: str) -> str:
     return "\n".join(blocks)
 
 
-def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None) -> Letter:
-    """Write the letter of kind `key` from the council's template.
+def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None, send: bool = True,
+                 request=None) -> Letter:
+    """Write the letter of kind `key` from the council's template, keep it, and send it to the family.
 
     `context` holds the facts the caller knows (dates, reasons, the local authority); the kind's presenter
     turns them and the child into plain values, and only those reach the sandboxed template.
+
+    Sending: every letter goes at once to each parent or carer entitled and to the young person, each by
+    their own route (messaging.deliveries.deliver), so a new kind of letter is delivered without more code.
+    A covering letter that travels with a plan version is written with `send=False` and passed to
+    `plans.services.distribute(version, letter)`, which sends both as one pack.
     """
     template = template_for(key)
     text = sandbox.render(key, template.body, KINDS[key].present(child, context))
     with transaction.atomic():
-        return Letter.objects.create(child=child, assessment=assessment, review=review, template_key=key, title=template.title,
-                                     body_html=to_html(text), created_by=actor)
+        letter = Letter.objects.create(child=child, assessment=assessment, review=review, template_key=key,
+                                       title=template.title, body_html=to_html(text), created_by=actor)
+        if send:
+            from sendhub.messaging.deliveries import deliver
+
+            deliver(child=child, letter=letter, actor=actor, request=request, subject=f"Letter: {letter.title}",
+                    body=f"{child.local_authority} has sent you a letter about {child.full_name}: {letter.title}.")
+        return letter
 
 
 def letter_pdf(letter: Letter) -> bytes:
