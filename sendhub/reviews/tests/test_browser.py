@@ -41,7 +41,7 @@ def pick_review():
 
 def test_review_from_invitation_to_an_amended_plan_for_every_professional(browser, live_server, check_accessibility,
                                                                           demo_area):  # noqa: F811
-    from sendhub.plans.models import PlanDelivery
+    from sendhub.messaging.models import Delivery
     from sendhub.plans.services import recipients_of
 
     review, child, therapist = pick_review()
@@ -127,7 +127,7 @@ def test_review_from_invitation_to_an_amended_plan_for_every_professional(browse
 
     # Every involved professional has it; the therapist finds it in their list.
     expected = {person.pk for person, _ in recipients_of(child)}
-    delivered = set(PlanDelivery.objects.filter(version__review=review, version__kind="amended")
+    delivered = set(Delivery.objects.filter(version__review=review, version__kind="amended")
                     .values_list("recipient", flat=True))
     assert delivered == expected and therapist.pk in delivered
     therapy.get_by_role("link", name="Plans sent to you").click()
