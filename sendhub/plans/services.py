@@ -254,5 +254,5 @@ def distribute(version, letter=None, *, actor=None, request=None) -> list:
     return deliver(child=version.child, version=version, letter=letter, actor=actor or version.issued_by,
                    request=request, subject=f"{version.get_kind_display()} issued",
                    body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
-                        f"{version.child.local_authority} for {version.child.full_name}."
+                        f"{version.child.local_authority} for a child or young person you are involved with."
                         + (f" The family's comments {by_day(window[1])} (the last day)." if window else ""))
