@@ -176,6 +176,9 @@ def urls_for(area, records) -> dict[str, str]:
         "manage:child-family-remove": reverse("manage:child-family-remove",
                                               args=[child.pk, child.family_members.first().pk]),
         "manage:child-invitation-withdraw": reverse("manage:child-invitation-withdraw", args=[child.pk, 1]),
+        "messaging:routes": reverse("messaging:routes", args=[child.pk, child.family_members.first().pk]),
+        "messaging:young-person-routes": reverse("messaging:young-person-routes", args=[child.pk]),
+        "messaging:pack": reverse("messaging:pack", args=[1]),  # a delivery on a council's post tray
     }
 
 
