@@ -26,7 +26,12 @@ def letter_detail(request, pk: int):
     letter = get_letter_or_404(request, pk)
     record_view(request=request, child=letter.child, obj=letter, summary=f"Read the letter: {letter.title.lower()}")
     mark_opened(user=request.user, letter=letter)
-    return render(request, "letters/letter.html", {"letter": letter})
+    from sendhub.messaging.selectors import deliveries_of
+    from sendhub.people.rules import is_caseworker_for_child
+
+    return render(request, "letters/letter.html", {
+        "letter": letter,
+        "deliveries": deliveries_of(letter=letter) if is_caseworker_for_child(request.user, letter.child) else None})
 
 
 @login_required

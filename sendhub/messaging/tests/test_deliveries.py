@@ -202,3 +202,23 @@ def test_the_figure_counts_a_version_only_when_everyone_was_reached(area, family
     assert reached() == [False]  # the mother's pack still waits on the post tray
     Delivery.objects.filter(route="post").update(state="posted", posted_on=TODAY)
     assert reached() == [True]
+
+
+def test_notify_email_sends_a_pack_as_a_file_link_or_refuses_without_the_template(monkeypatch):
+    from sendhub.messaging.notify import NotifyEmailBackend
+
+    sent = []
+
+    class FakeClient:
+        def send_email_notification(self, **kwargs):
+            sent.append(kwargs)
+
+    monkeypatch.setattr("notifications_python_client.prepare_upload",
+                        lambda f, filename=None, confirm_email_before_download=None: {"file": filename})
+    message = mail.EmailMessage("Draft plan from Testshire", "Attached.", to=["tom@example.test"])
+    message.attach("draft-plan.pdf", b"%PDF-1.7", "application/pdf")
+    with pytest.raises(ValueError, match="NOTIFY_EMAIL_FILE_TEMPLATE_ID"):
+        NotifyEmailBackend(api_key="k", template_id="t1", client=FakeClient()).send_messages([message])
+    assert sent == []  # refused, so the delivery is recorded as failed, never as emailed
+    NotifyEmailBackend(api_key="k", template_id="t1", file_template_id="t2", client=FakeClient()).send_messages([message])
+    assert sent[0]["template_id"] == "t2" and sent[0]["personalisation"]["link_to_file"] == {"file": "draft-plan.pdf"}
