@@ -11,12 +11,14 @@ def copy_plan_deliveries(apps, schema_editor):
     PlanDelivery = apps.get_model("plans", "PlanDelivery")
     Delivery = apps.get_model("messaging", "Delivery")
     FamilyMember = apps.get_model("people", "FamilyMember")
+    members = {(child_id, user_id): pk for pk, child_id, user_id in
+               FamilyMember.objects.filter(user__isnull=False).values_list("pk", "child_id", "user_id")}
     rows = []
     for old in PlanDelivery.objects.select_related("version", "recipient").iterator(chunk_size=2000):
-        member = FamilyMember.objects.filter(child_id=old.version.child_id, user_id=old.recipient_id).first()
         rows.append(Delivery(
             child_id=old.version.child_id, version_id=old.version_id, recipient_id=old.recipient_id,
-            family_member=member, recipient_name=old.recipient.full_name, why=old.why, route="portal",
+            family_member_id=members.get((old.version.child_id, old.recipient_id)),
+            recipient_name=old.recipient.full_name, why=old.why, route="portal",
             state="opened" if old.opened_at else "in_account", created_at=old.sent_at, opened_at=old.opened_at,
             acknowledged_at=old.acknowledged_at))
         if len(rows) >= 2000:
