@@ -91,3 +91,23 @@ def uploaded_files_in_a_temporary_folder(settings, tmp_path):
 def no_sign_in_time_floor(settings):
     """Sign-in answers are padded to a minimum time (accounts.throttling); tests of it set their own."""
     settings.SIGN_IN_MIN_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _taxonomies_from_the_migration(request):
+    """Put back the Open Referral UK taxonomies that a migration makes, for any test using the database.
+
+    A browser or other transactional test empties every table when it ends; with the suite spread over
+    workers (pytest-xdist), the next test on that worker would otherwise find no categories or needs.
+    """
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    from sendhub.directory.models import Taxonomy, TaxonomyTerm
+    from sendhub.directory.taxonomy import seed_taxonomies
+
+    if not TaxonomyTerm.objects.exists():
+        seed_taxonomies(Taxonomy, TaxonomyTerm)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sendhub.messaging",
     "sendhub.directory",
     "sendhub.dashboard",
+    "sendhub.sen2",
     "sendhub.demo",
     "sendhub.web",
 ]

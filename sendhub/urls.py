@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("sendhub.waits.urls")),
     path("local-offer/", include("sendhub.directory.urls")),
     path("", include("sendhub.dashboard.urls")),
+    path("", include("sendhub.sen2.urls")),
     path("support/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

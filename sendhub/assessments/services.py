@@ -8,6 +8,7 @@ from sendhub.accounts.models import Role
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.core.uploads import check_files
+from sendhub.messaging import moments
 from sendhub.plans.models import PlanStatus
 
 from .models import AssessmentOutcome, EHCNeedsAssessment, EvidenceDocument, Requester
@@ -26,7 +27,10 @@ EVIDENCE_REQUIRED = {Requester.SCHOOL, Requester.PROFESSIONAL}
 def request_assessment(*, actor, child, needs: str, support_so_far: str, views: str, files=(),
                        requested_by: str | None = None, family_told: bool = False,
                        request=None) -> EHCNeedsAssessment:
-    """Record a request; the clock starts on the day it is received, which is today."""
+    """Record a request and write the family's acknowledgement; the clock starts on the day it is received,
+    which is today."""
+    from sendhub.letters.services import acknowledgement
+
     requested_by = requested_by or REQUESTER_FOR_ROLE.get(actor.role)
     errors: dict[str, list[str]] = {}
     if requested_by not in Requester.values:
@@ -56,14 +60,18 @@ def request_assessment(*, actor, child, needs: str, support_so_far: str, views: 
         record_change(actor=actor, action=AuditAction.CREATE, obj=assessment, child=child,
                       after={"requested_by": requested_by, "evidence": [u.name for u in checked]},
                       summary="Requested an EHC needs assessment", request=request)
+        acknowledgement(assessment=assessment, actor=actor)  # the family's letter: the decision is due in 6 weeks
+        moments.request_received(assessment=assessment, actor=actor)
         return assessment
 
 
+# The decisions an assessment waits for, and whether the caseworker must give reasons (a refusal's letter
+# gives them to the family, with the right to appeal).
 DECISIONS = {
-    "decision_to_assess": None,
-    "decision_not_to_assess": "decision-not-to-assess",
-    "decision_to_issue_plan": None,
-    "decision_not_to_issue_plan": "decision-not-to-issue-plan",
+    "decision_to_assess": False,
+    "decision_not_to_assess": True,
+    "decision_to_issue_plan": False,
+    "decision_not_to_issue_plan": True,
 }
 
 
@@ -80,32 +88,22 @@ def decisions_open(assessment) -> list[str]:
 
 
 def record_decision(*, actor, assessment, decision: str, reasons: str, decided_on, request=None):
-    """Record a decision with its reasons; a refusal also writes the family's decision letter."""
+    """Record a decision with its reasons and write the family's letter (letters.services.decision_letter):
+    every decision has one except the decision to issue a plan, which the draft plan's letter follows."""
     from sendhub.clock.services import record_event
-    from sendhub.clock.timescales import add_months
-    from sendhub.letters.services import write_letter
+    from sendhub.letters.services import decision_letter
 
     if decision not in decisions_open(assessment):
         raise ValidationError({"decision": "That decision is not the one this assessment is waiting for"})
-    letter_key = DECISIONS[decision]
-    if letter_key and not (reasons or "").strip():
+    if DECISIONS[decision] and not (reasons or "").strip():
         raise ValidationError({"reasons": "Give the reasons for the decision: the family will read them in the letter"})
     with transaction.atomic():
         record_event(actor=actor, case=assessment, type=decision, date=decided_on, note=(reasons or "").strip(),
                      request=request)
-        if not letter_key:
-            return None
-        child = assessment.child
-        today = timezone.localdate()
-        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
-        requester = (assessment.requested_by_user.full_name if assessment.requested_by_user
-                     and assessment.requested_by_user.role in {Role.FAMILY, Role.YOUNG_PERSON} else None)
-        return write_letter(key=letter_key, child=child, actor=actor, assessment=assessment, context={
-            "requester_name": requester or (" and ".join(parents) if parents else "parent or carer"),
-            "request_date": assessment.request_received_on, "decision_date": decided_on, "letter_date": today,
-            "reasons": reasons.strip(), "local_authority": child.local_authority,
-            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
-        })
+        letter = decision_letter(assessment=assessment, decision=decision, reasons=reasons, decided_on=decided_on,
+                                 actor=actor)
+        moments.decision_made(assessment=assessment, decision=decision, actor=actor, letter=letter)
+        return letter
 
 
 # Asking for advice makes the professional part of the child's support (their Involvement).
@@ -148,6 +146,7 @@ def request_advice(*, actor, assessment, source: str, asked_of=None, asked_of_te
         if organisation is not None and not already.exists():
             add_involvement(actor=actor, child=assessment.child, role=ROLE_FOR_SOURCE[source], organisation=organisation,
                             professional=asked_of, team=asked_of_team, request=request)  # a grant: audited
+        moments.advice_asked(advice=advice, actor=actor)
         return advice
 
 
@@ -178,4 +177,5 @@ def give_advice(*, actor, advice, needs: str, outcomes: str, provision: str, fil
         for upload in checked:
             AdviceAttachment.objects.create(advice=locked, file=upload.file, original_name=upload.name[:255],
                                             content_type=upload.content_type, size=upload.size)
+        moments.advice_given(advice=locked, actor=actor)
         return locked

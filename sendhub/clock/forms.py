@@ -6,16 +6,14 @@ from .models import AdviceSource, EventType, ExceptionReason
 
 
 class RecordEventForm(GovukFormMixin, forms.Form):
+    """What happened on a case, apart from decisions and issued plans: each of those has its own page, which
+    writes the family's letter (clock.rules.OWN_ROUTE)."""
+
     type = forms.ChoiceField(label="What happened", error_messages={"required": "Select what happened"})
     date = GovukDateField(label="Date it happened", subject="The date", required=False,
                           help_text="For an exception, its first day. For example, 27 3 2026")
     source = forms.ChoiceField(label="Advice from (for advice requested or received)", required=False,
                                choices=[("", "Not advice")] + list(AdviceSource.choices))
-    outcome = forms.ChoiceField(label="Council's decision (for a decision after the review)", required=False,
-                                choices=[("", "Not a decision"), ("maintain", "Keep the plan as it is"),
-                                         ("amend", "Amend the plan"), ("cease", "Cease the plan")])
-    family_agreed_early = forms.BooleanField(
-        label="The family agreed to the final plan being issued before their 15 days ended", required=False)
     exception_reason = forms.ChoiceField(label="Reason (for an exception)", required=False,
                                          choices=[("", "Not an exception")] + list(ExceptionReason.choices))
     exception_to = GovukDateField(label="Last day the exception covered", subject="The last day", required=False,
@@ -32,16 +30,10 @@ class RecordEventForm(GovukFormMixin, forms.Form):
         kind = data.get("type")
         if kind in {"advice_requested", "advice_received"} and not data.get("source"):
             self.add_error("source", "Select who the advice is from")
-        if kind == "la_decision" and not data.get("outcome"):
-            self.add_error("outcome", "Select the council's decision")
         if kind == "exception" and not data.get("exception_reason"):
             self.add_error("exception_reason", "Select the reason for the exception")
         if kind and kind not in {"advice_requested", "advice_received"}:
             data["source"] = ""
-        if kind != "la_decision":
-            data["outcome"] = ""
         if kind != "exception":
             data["exception_reason"], data["exception_to"] = "", None
-        if kind != "final_plan_issued":
-            data["family_agreed_early"] = False
         return data

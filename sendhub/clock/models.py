@@ -36,6 +36,11 @@ REVIEW_TYPES = sorted(clock.ANNUAL_REVIEW_EVENTS)
 assert set(EventType.values) == clock.ASSESSMENT_EVENTS | clock.ANNUAL_REVIEW_EVENTS
 
 
+# The council's decision after a review, as people read it (the history once showed the value, "maintain").
+OUTCOME_LABELS = {"maintain": "Keep the plan as it is", "amend": "Amend the plan", "cease": "Cease the plan"}
+assert set(OUTCOME_LABELS) == set(clock.LA_OUTCOMES)
+
+
 class AdviceSource(models.TextChoices):
     EDUCATION = "education", "Education"
     HEALTH = "health", "Health"
@@ -59,7 +64,7 @@ class StatutoryEvent(AppendOnlyModel):
     type = models.CharField(max_length=30, choices=EventType.choices)
     date = models.DateField(help_text="The day it happened (for an exception, its first day)")
     source = models.CharField(max_length=30, choices=AdviceSource.choices, blank=True)
-    outcome = models.CharField(max_length=10, choices=[(o, o.capitalize()) for o in clock.LA_OUTCOMES], blank=True)
+    outcome = models.CharField(max_length=10, choices=list(OUTCOME_LABELS.items()), blank=True)
     family_agreed_early = models.BooleanField(default=False)
     exception_reason = models.CharField(max_length=40, choices=ExceptionReason.choices, blank=True)
     exception_to = models.DateField(null=True, blank=True, help_text="Last day the exception covered")

@@ -13,6 +13,18 @@ SCHOOL_RECORDS = ["review_meeting", "review_report_sent"]
 # Decisions on an assessment are made with their reasons (and letter) through the decision form.
 DECISION_TYPES = {"decision_to_assess", "decision_not_to_assess", "decision_to_issue_plan",
                   "decision_not_to_issue_plan"}
+# One route per statutory decision (issue 14): each of these is recorded only by the service that also writes
+# the family's letter, never through "Record what happened". The value says where it is recorded.
+OWN_ROUTE = {
+    **{kind: "the decision form on this assessment's page (“Make the decision”)" for kind in DECISION_TYPES},
+    "draft_plan_sent": "the plan's drafting page (“Draft the plan”), which issues the draft with its letter",
+    "final_plan_issued": "the plan's drafting page (“Draft the plan”), which issues the final plan with its letter",
+    "la_decision": "the annual review's page (“The council's decision”), which writes the decision letter",
+    "amendment_notice_sent": "the plan's drafting page (“Draft the amendments”), which sends the proposed "
+                             "changes with their letter",
+    "amended_plan_issued": "the plan's drafting page (“Draft the amendments”), which issues the amended plan "
+                           "with its letter",
+}
 
 
 def child_of(case):
@@ -22,9 +34,8 @@ def child_of(case):
 def recordable_types(user, case) -> list[str]:
     child = child_of(case)
     if is_caseworker_for_child(user, child):
-        if isinstance(case, EHCNeedsAssessment):
-            return [t for t in ASSESSMENT_TYPES if t not in DECISION_TYPES]
-        return REVIEW_TYPES
+        types = ASSESSMENT_TYPES if isinstance(case, EHCNeedsAssessment) else REVIEW_TYPES
+        return [t for t in types if t not in OWN_ROUTE]
     if (user.is_authenticated and user.role == Role.SENCO and child.setting_id is not None
             and child.setting_id == user.organisation_id and not isinstance(case, EHCNeedsAssessment)):
         return SCHOOL_RECORDS

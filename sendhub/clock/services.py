@@ -62,6 +62,19 @@ def record_event(
         return event
 
 
+def record_what_happened(*, actor, case, type: str, request=None, **details) -> StatutoryEvent:
+    """The case page's generic "Record what happened": any event except a statutory decision or an issued
+    plan, which are recorded only through their own service so the family's letter is always written
+    (issue 14). Refused with the page to use instead."""
+    from .rules import OWN_ROUTE
+
+    if type in OWN_ROUTE:
+        label = dict(EventType.choices).get(type, type)
+        raise ValidationError({"type": f"“{label}” cannot be recorded here, because the family must get its "
+                                       f"letter. Record it on {OWN_ROUTE[type]}."})
+    return record_event(actor=actor, case=case, type=type, request=request, **details)
+
+
 def type_of(case):
     return EHCNeedsAssessment if isinstance(case, EHCNeedsAssessment) else AnnualReview
 

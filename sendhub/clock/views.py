@@ -64,13 +64,14 @@ def case_detail(request, kind: str, pk: int):
     if action and bound.is_valid():
         try:
             if action == "record":
-                services.record_event(actor=request.user, case=case, request=request, **bound.cleaned_data)
+                services.record_what_happened(actor=request.user, case=case, request=request,
+                                              **bound.cleaned_data)
                 messages.success(request, "Recorded. The deadlines below have been worked out again.")
             else:
                 data = bound.cleaned_data
                 letter = record_decision(actor=request.user, assessment=case, decision=data["decision"],
                                          reasons=data["reasons"], decided_on=data["decided_on"], request=request)
-                messages.success(request, "Decision recorded" + (": the decision letter is ready to send."
+                messages.success(request, "Decision recorded" + (f": the letter “{letter.title}” has been written."
                                                                  if letter else "."))
         except ValidationError as error:
             apply_service_errors(bound, error)
@@ -86,8 +87,7 @@ def case_detail(request, kind: str, pk: int):
         "can_draft_plan": bool(issuable_kinds(case, kind)) and is_caseworker_for_child(request.user, child_of(case)),
         "can_ask_for_advice": kind == "assessment" and case.outcome == "open"
         and is_caseworker_for_child(request.user, case.child),
-        "show": {"source": "advice_requested" in allowed, "outcome": "la_decision" in allowed,
-                 "agreed": "final_plan_issued" in allowed, "exception": "exception" in allowed},
+        "show": {"source": "advice_requested" in allowed, "exception": "exception" in allowed},
     })
 
 

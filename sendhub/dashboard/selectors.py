@@ -27,6 +27,7 @@ from sendhub.people.models import Child
 from sendhub.plans.models import EHCPlan, PlanStatus, PlanVersion, VersionKind
 from sendhub.reviews.models import AnnualReview, ReviewReport
 from sendhub.reviews.selectors import FIGURE_ROWS
+from sendhub.sen2.selectors import published_comparators
 from sendhub.core import disclosure
 from sendhub.core.disclosure import SUPPRESS_BELOW
 
@@ -442,6 +443,10 @@ def figures(snapshot: DashboardSnapshot, filters: d.Filters, *, public: bool = F
     comparators: dict[str, list[Comparator]] = {}
     for c in comparators_for(filters.local_authority).order_by("-published_on", "-id"):
         comparators.setdefault(c.metric, []).append(c)
+    for items in published_comparators(filters.local_authority).values():  # loaded DfE figures, after typed ones
+        for c in items:
+            if c.metric in d.BY_KEY:
+                comparators.setdefault(c.metric, []).append(c)
     trajectories: dict[str, list[tuple[date, float]]] = {}
     area_targets = Trajectory.objects.filter(local_authority_id=filters.local_authority)
     for t in area_targets.order_by("target_on"):

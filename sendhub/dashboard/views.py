@@ -14,6 +14,7 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record, record_children_shown, record_view
 from sendhub.core import exports
 from sendhub.core.pdf import render_pdf
+from sendhub.sen2.selectors import live_vs_published
 from sendhub.web.child_access import require_perm
 from sendhub.web.forms import apply_service_errors
 
@@ -68,6 +69,7 @@ def dashboard(request):
         "can_drill": rules.has_perm("dashboard.drill_down", request.user),
         "can_set_targets": rules.has_perm("dashboard.set_targets", request.user),
         "query": request.GET.urlencode(),
+        "comparison": live_vs_published(scope, snapshot.as_of.year - 1) if scope else None,
     })
 
 

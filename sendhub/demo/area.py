@@ -306,6 +306,9 @@ class DemoArea:
                 given_name=first, family_name=last, date_of_birth=dob, local_authority=la, setting=setting,
                 nhs_number=self.nhs_number(), primary_need=primary, secondary_need=secondary,
                 upn=self.upn(la_code, setting.urn, dob.year + 10) if setting and setting.phase != Phase.EARLY_YEARS else None,
+                # With no school or college, the SEN2 setting code says where they are (no extra random draw,
+                # so a seed builds the same area as before).
+                sen_setting="" if setting else ("EYP" if age < 3 else "NEET"),
                 child_in_need=self.rng.random() < 0.08, looked_after=self.rng.random() < 0.04,
                 child_protection=self.rng.random() < 0.02,
             ))

@@ -39,7 +39,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 @admin.register(Letter)
 class LetterAdmin(ChildRecordAdmin, admin.ModelAdmin):
     list_display = ["title", "child", "created_at"]
-    raw_id_fields = ["child", "assessment"]
+    raw_id_fields = ["child", "assessment", "review", "version"]
 
     def has_change_permission(self, request, obj=None):
         return False

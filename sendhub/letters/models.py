@@ -13,8 +13,8 @@ class LetterTemplate(models.Model):
     key = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200, help_text="Shown as the letter's heading and the PDF title")
     body = models.TextField(help_text=(
-        "Django template language. Available: child, decision_date, letter_date, reasons, local_authority, "
-        "mediation_by, appeal_by, requester_name. Text is escaped; separate paragraphs with a blank line."))
+        "Django template language, limited to the values each kind of letter lists under 'What you can use'. "
+        "Text is escaped; separate paragraphs with a blank line; a line starting '## ' is a heading."))
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -35,6 +35,8 @@ class Letter(AppendOnlyModel):
                                    related_name="letters")
     review = models.ForeignKey("reviews.AnnualReview", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="letters")
+    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="letters", help_text="The plan version this letter covers, if any")
     template_key = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
     body_html = models.TextField()

@@ -64,9 +64,14 @@ def _contact(child) -> Named:
                  telephone=contact.telephone, email=contact.email)
 
 
-def _decision(child, facts: Mapping[str, Any]) -> dict:
+def _plain(child, facts: Mapping[str, Any], names) -> dict:
+    """The child, the council, the named contact and the listed facts: nothing else reaches the template."""
     return {"child": _child(child), "local_authority": _local_authority(facts["local_authority"]),
-            "contact": _contact(child), **{name: facts.get(name) for name in DECISION}}
+            "contact": _contact(child), **{name: facts.get(name) for name in names}}
+
+
+def _decision(child, facts: Mapping[str, Any]) -> dict:
+    return _plain(child, facts, DECISION)
 
 
 def present_assessment_decision(child, facts: Mapping[str, Any]) -> dict:
@@ -77,6 +82,47 @@ def present_assessment_decision(child, facts: Mapping[str, Any]) -> dict:
 def present_review_decision(child, facts: Mapping[str, Any]) -> dict:
     """The council's decision after an annual review: the meeting's date as well as the decision's."""
     return {**_decision(child, facts), "meeting_date": facts.get("meeting_date")}
+
+
+LETTER = {
+    "requester_name": "who the letter is addressed to",
+    "letter_date": "the date of the letter",
+}
+ACKNOWLEDGEMENT = {
+    **LETTER,
+    "request_date": "the date the request for an assessment was received",
+    "requested_by": "who asked for the assessment ('you' when the family asked)",
+    "decide_by": "the last day for the council's decision whether to assess (6 weeks, from the statutory clock)",
+}
+TO_ASSESS = {
+    **LETTER,
+    "request_date": "the date the request for an assessment was received",
+    "decision_date": "the date of the decision",
+    "reasons": "the reasons for the decision, as the caseworker wrote them (may be empty)",
+    "final_plan_by": "the last day to send the final plan (20 weeks, from the statutory clock)",
+}
+PLAN = {
+    **LETTER,
+    "issued_on": "the day this version of the plan was issued",
+    "version_number": "the version's number",
+}
+FIFTEEN_DAYS = {
+    "comment_by": "the family's last day to comment and ask for a school: the same date every page shows",
+}
+APPEAL = {
+    "mediation_by": "the last day to contact a mediation adviser",
+    "appeal_by": "the last day to appeal (or 1 month after a mediation certificate, if later)",
+    "review_by": "the last day for the next annual review meeting (from the statutory clock)",
+}
+INVITATION = {
+    **LETTER,
+    "meeting_date": "the date of the review meeting",
+    "setting": "the school or setting holding the meeting, if recorded",
+}
+
+
+def presenter(names):
+    return lambda child, facts: _plain(child, facts, names)
 
 
 @dataclass(frozen=True)
@@ -92,7 +138,20 @@ REVIEW_DECISION = LetterKind({**CHILD, **LOCAL_AUTHORITY, **CONTACT, **DECISION,
                               "meeting_date": "the date of the review meeting, if there was one"},
                              present_review_decision)
 
+def _kind(*groups: dict) -> LetterKind:
+    names = {name: text for group in groups for name, text in group.items()}
+    return LetterKind({**CHILD, **LOCAL_AUTHORITY, **CONTACT, **names}, presenter(list(names)))
+
+
 KINDS: dict[str, LetterKind] = {
+    "request-acknowledgement": _kind(ACKNOWLEDGEMENT),
+    "decision-to-assess": _kind(TO_ASSESS),
+    "draft-plan": _kind(PLAN, FIFTEEN_DAYS, {"final_plan_by": TO_ASSESS["final_plan_by"]}),
+    "final-plan": _kind(PLAN, APPEAL),
+    "amendment-notice": _kind(PLAN, FIFTEEN_DAYS, {
+        "amended_plan_by": "the last day to send the amended plan (8 weeks, from the statutory clock)"}),
+    "amended-plan": _kind(PLAN, APPEAL),
+    "review-invitation": _kind(INVITATION),
     "decision-not-to-assess": ASSESSMENT_DECISION,
     "decision-not-to-issue-plan": ASSESSMENT_DECISION,
     "review-maintain": REVIEW_DECISION,

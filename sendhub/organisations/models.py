@@ -42,6 +42,8 @@ class Organisation(models.Model):
     urn = models.PositiveIntegerField(
         "URN", null=True, blank=True, unique=True, help_text="Unique reference number of a school or setting"
     )
+    ukprn = models.PositiveIntegerField(
+        "UKPRN", null=True, blank=True, help_text="UK provider reference number of a college or training provider")
     phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     setting_type = models.CharField(max_length=30, choices=SettingType.choices, blank=True)
     local_authority = models.ForeignKey(

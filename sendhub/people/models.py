@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sendhub.core.identifiers import format_nhs_number
 from sendhub.core.schoolyear import age_on, describe_year, national_curriculum_year
+from sendhub.sen2.spec import SEN_SETTINGS, SEXES
 
 
 class Need(models.TextChoices):
@@ -25,6 +26,7 @@ class Need(models.TextChoices):
     MSI = "MSI", "Multi-sensory impairment"
     PD = "PD", "Physical disability"
     ASD = "ASD", "Autistic spectrum disorder"
+    DS = "DS", "Down syndrome"
     OTH = "OTH", "Other difficulty or disability"
 
 
@@ -92,6 +94,14 @@ class Child(ContactRoutes):
     # its own records, and a check against another council's would tell a caseworker that child exists there.
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, db_index=True)
     upn = models.CharField("UPN", max_length=13, null=True, blank=True, db_index=True)
+    # For the SEN2 return (sendhub.sen2): the person module's sex, ethnicity and postcode, and where the child is
+    # when no school or college (URN or UKPRN) is: a SEN2 setting code such as EHE or NEET.
+    sex = models.CharField(max_length=1, blank=True, choices=list(SEXES.items()))
+    ethnicity = models.CharField(max_length=4, blank=True, help_text="DfE ethnicity code, e.g. WBRI")
+    postcode = models.CharField(max_length=8, blank=True)
+    sen_setting = models.CharField(
+        "Setting code", max_length=4, blank=True, choices=list(SEN_SETTINGS.items()),
+        help_text="Where the child is when it is not a school or college with a URN or UKPRN (SEN2 setting code)")
     primary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
     secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
     local_authority = models.ForeignKey(

@@ -5,12 +5,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change, snapshot
 from sendhub.core.identifiers import IdentifierError, normalise_nhs_number, normalise_upn
+from sendhub.sen2.checks import POSTCODE
+from sendhub.sen2.spec import SEN_SETTINGS, SEXES
 from sendhub.core.schoolyear import age_on
 from sendhub.organisations.models import Organisation, OrganisationKind
 
@@ -39,6 +41,11 @@ class ChildDetails:
     child_in_need: bool = False
     looked_after: bool = False
     child_protection: bool = False
+    # What the SEN2 return reports about the person (sendhub.sen2)
+    sex: str = ""
+    ethnicity: str = ""
+    postcode: str = ""
+    sen_setting: str = ""
 
 
 AUDITED_FIELDS = [f.name.removesuffix("_id") for f in fields(ChildDetails)]
@@ -75,10 +82,24 @@ def clean_child_details(details: ChildDetails, *, existing: Child | None = None,
             errors[name] = "Select a need from the list"
     if values["secondary_need"] and values["secondary_need"] == values["primary_need"]:
         errors["secondary_need"] = "Secondary need must be different from the primary need"
+    values["postcode"] = " ".join((values["postcode"] or "").upper().split())
+    if values["postcode"] and " " not in values["postcode"] and len(values["postcode"]) > 4:
+        values["postcode"] = values["postcode"][:-3] + " " + values["postcode"][-3:]
+    if values["postcode"] and not POSTCODE.match(values["postcode"]):
+        errors["postcode"] = "Enter a real postcode, like HD1 2AB"
+    values["ethnicity"] = (values["ethnicity"] or "").strip().upper()
+    if values["ethnicity"] and not (values["ethnicity"].isalpha() and len(values["ethnicity"]) == 4):
+        errors["ethnicity"] = "Ethnicity must be a 4-letter DfE code, like WBRI"
+    if values["sex"] and values["sex"] not in SEXES:
+        errors["sex"] = "Select sex from the list"
+    if values["sen_setting"] and values["sen_setting"] not in SEN_SETTINGS:
+        errors["sen_setting"] = "Select a setting code from the list"
+    elif values["sen_setting"] and values["setting_id"] is not None:
+        errors["sen_setting"] = "Choose a school or setting, or a setting code when there is none: not both"
     if not Organisation.objects.filter(pk=values["local_authority_id"], kind=OrganisationKind.LOCAL_AUTHORITY).exists():
         errors["local_authority"] = "Select the responsible local authority"
     if values["setting_id"] is not None and not Organisation.objects.filter(
-        pk=values["setting_id"], kind=OrganisationKind.SCHOOL
+        Q(kind=OrganisationKind.SCHOOL) | Q(ukprn__isnull=False), pk=values["setting_id"]  # a college or provider by UKPRN
     ).exists():
         errors["setting"] = "Select a school or setting from the list"
     if not errors:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sendhub.core.append_only import AppendOnlyModel
+from sendhub.sen2.spec import CEASE_REASONS
 
 
 class PlanStatus(models.TextChoices):
@@ -17,6 +18,8 @@ class EHCPlan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     first_issued_on = models.DateField()
     ceased_on = models.DateField(null=True, blank=True)
+    cease_reason = models.CharField(max_length=1, choices=list(CEASE_REASONS.items()), blank=True,
+                                    help_text="Why the plan ceased (the SEN2 code set, 1 to 9)")
 
     class Meta:
         verbose_name = "EHC plan"

@@ -12,6 +12,7 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
 from sendhub.clock import timescales as clock
 from sendhub.clock.cases import clock_case
+from sendhub.messaging import moments
 from sendhub.reviews.models import AnnualReview
 
 from .models import SECTION_CODES, PlanVersion, SectionDraft, VersionKind
@@ -78,8 +79,12 @@ def save_section(*, actor, case, section: str, text: str, expected_version: int,
 
 def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_early: bool = False,
                   named_setting=None, confirmed_unreachable: bool = False, request=None) -> PlanVersion:
-    """Freeze the drafted sections as the next numbered version and record its statutory event."""
+    """Freeze the drafted sections as the next numbered version, record its statutory event, write its
+    covering letter (letters.services.covering_letter: the 15 days, or the right to appeal) and send both,
+    as one pack, to everyone entitled by their own routes (distribute). Refused while someone entitled has
+    no way to be reached, unless `confirmed_unreachable`."""
     from sendhub.clock.services import record_event
+    from sendhub.letters.services import covering_letter
     from sendhub.portal.family import last_day_from_not_before
 
     event = EVENT_FOR.get((kind, case_kind(case)))
@@ -127,7 +132,8 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             raise ValidationError("Another version was issued at the same moment: reload and try again") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
                       after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
-        distribute(version, actor=actor, request=request)
+        letter = covering_letter(version=version, actor=actor)  # every issued version has its letter, in this transaction
+        distribute(version, letter, actor=actor, request=request)
         return version
 
 
@@ -191,6 +197,7 @@ def comment_on_draft(*, actor, version, section: str, text: str, request=None):
         comment = DraftComment.objects.create(version=version, section=section, text=text.strip(), author=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=comment, child=version.child,
                       summary=f"Commented on section {section or 'the whole plan'} of the draft", request=request)
+        comment.told = moments.family_responded(response=comment, actor=actor)  # who it went to, for the family
         return comment
 
 
@@ -205,6 +212,7 @@ def request_school(*, actor, version, school=None, school_name: str = "", reason
                                             reason=(reason or "").strip(), author=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=wish, child=version.child,
                       summary=f"Asked for {school or school_name} to be named in the plan", request=request)
+        wish.told = moments.family_responded(response=wish, actor=actor)  # who it went to, for the family
         return wish
 
 

@@ -10,6 +10,7 @@ from sendhub.assessments.selectors import with_deadlines
 from sendhub.audit.services import record_children_shown, record_denied, record_view
 from sendhub.clock.rules import child_of
 from sendhub.clock.views import get_case_or_404
+from sendhub.messaging import moments
 from sendhub.messaging.models import Notification
 from sendhub.people.rules import is_caseworker_for_child
 from sendhub.web.child_access import get_child_or_404
@@ -61,7 +62,9 @@ def workspace(request, kind: str, pk: int):
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, f"{version.get_kind_display()} issued as version {version.number}")
+                letter = version.letters.first()
+                messages.success(request, f"{version.get_kind_display()} issued as version {version.number}"
+                                 + (f". Its covering letter, “{letter.title}”, has been written." if letter else ""))
                 return redirect("plans:version", pk=version.pk)
     planned = []
     if kinds:
@@ -156,13 +159,16 @@ def version_detail(request, pk: int):
         data = bound.cleaned_data
         try:
             if action == "comment":
-                services.comment_on_draft(actor=request.user, version=version, section=data["section"],
-                                          text=data["text"], request=request)
-                messages.success(request, "Thank you: your comment has been sent to your caseworker")
+                saved = services.comment_on_draft(actor=request.user, version=version, section=data["section"],
+                                                  text=data["text"], request=request)
+                what = "Thank you: your comment has been"
             else:
-                services.request_school(actor=request.user, version=version, school=data["school"],
-                                        school_name=data["school_name"], reason=data["reason"], request=request)
-                messages.success(request, "Your request for a school or college has been sent to your caseworker")
+                saved = services.request_school(actor=request.user, version=version, school=data["school"],
+                                                school_name=data["school_name"], reason=data["reason"], request=request)
+                what = "Your request for a school or college has been"
+            # say who it reached (the caseworker by name, or the SEND team): never "your caseworker" when none
+            messages.success(request, f"{what} sent to {saved.told}" if saved.told else
+                             f"{what} saved with the plan. {moments.contact_line(version.child)}")
         except ValidationError as error:
             apply_service_errors(bound, error)
         else:

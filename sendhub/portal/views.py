@@ -11,6 +11,7 @@ from sendhub.accounts.models import Role
 from sendhub.audit.services import record_denied, record_view
 from sendhub.letters.models import Letter
 from sendhub.messaging.models import Notification
+from sendhub.messaging.selectors import name_children
 from sendhub.people.selectors import children_visible_to
 from sendhub.web.child_access import get_child_or_404, require_perm
 from sendhub.web.forms import apply_service_errors
@@ -76,6 +77,7 @@ def inbox(request):
         mine = children_visible_to(request.user).select_related("local_authority")
         letters = list(Letter.objects.filter(child__in=mine.values("pk")).select_related("child")[:50])
         contacts = [(child, family.contact_for(child)) for child in mine.order_by("date_of_birth", "pk")]
+    page.object_list = name_children(page.object_list, request.user)
     unread = [n.pk for n in page.object_list if n.read_at is None]
     response = render(request, "portal/messages.html", {"page": page, "letters": letters, "unread": set(unread),
                                                     "contacts": contacts})

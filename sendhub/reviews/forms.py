@@ -1,5 +1,6 @@
 from django import forms
 
+from sendhub.sen2.spec import CEASE_REASONS
 from sendhub.web.forms import GovukDateField, GovukFormMixin
 
 from . import priority
@@ -114,6 +115,9 @@ class DecisionForm(GovukFormMixin, forms.Form):
     reasons = forms.CharField(label="Reasons, as the family will read them in the letter", required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
     decided_on = GovukDateField(label="Date of the decision", subject="The date of the decision", required=False)
+    cease_reason = forms.ChoiceField(label="If the plan is ceasing: why", required=False,
+                                     choices=[("", "Select a reason")] + list(CEASE_REASONS.items()),
+                                     help_text="The reason the council reports in its SEN2 return")
 
 
 class EarlyReviewForm(GovukFormMixin, forms.Form):

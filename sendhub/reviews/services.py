@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from sendhub.audit.models import AuditAction
 from sendhub.audit.services import record_change
-from sendhub.clock.timescales import add_months
+from sendhub.messaging import moments
+from sendhub.plans.models import EHCPlan
 
 from . import priority
 from .models import (
@@ -121,8 +122,9 @@ def invitees(child) -> list[tuple[object, str]]:
 
 
 def send_invitations(*, actor, review: AnnualReview, request=None, today: date | None = None) -> list[ReviewInvitation]:
-    """Invite everyone at least two weeks ahead and ask for their advice, information and views."""
-    from sendhub.messaging.services import notify
+    """Invite everyone at least two weeks ahead and ask for their advice, information and views; the family's
+    invitation letter is written with the first invitations for each meeting date."""
+    from sendhub.letters.services import review_invitation
 
     today = _today(today)
     with transaction.atomic():
@@ -143,13 +145,9 @@ def send_invitations(*, actor, review: AnnualReview, request=None, today: date |
         invitations = ReviewInvitation.objects.bulk_create([
             ReviewInvitation(review=locked, recipient=person, why=why, meeting_on=meeting_on, sent_by=actor)
             for person, why in people])
-        notify(recipients=[person for person, _ in people], child=child,
-               subject="Invitation to an annual review meeting", link=f"/reviews/{locked.pk}/annual-review/",
-               body=f"You are invited to the annual review of {child.full_name}'s EHC plan on "
-                    f"{meeting_on:%-d %B %Y}. Please send your advice, information or views before the meeting, "
-                    f"and say whether you can come.",
-               email_body=f"You are invited to an annual review meeting on {meeting_on:%-d %B %Y}. "
-                          "Sign in to see the details, say whether you can come and send your views.")
+        if not already:  # the first invitations for this meeting date: the family's letter, written once
+            review_invitation(review=locked, actor=actor)
+        moments.review_invited(review=locked, people=[person for person, _ in people], actor=actor)
         record_change(actor=actor, action=AuditAction.CREATE, obj=locked, child=child,
                       after={"invited": len(invitations), "meeting_on": meeting_on.isoformat()},
                       summary=f"Sent {len(invitations)} invitations to the review meeting", request=request)
@@ -166,6 +164,7 @@ def respond_to_invitation(*, actor, invitation: ReviewInvitation, attending: str
         invitation.refresh_from_db()
         record_change(actor=actor, action=AuditAction.UPDATE, obj=invitation, child=invitation.review.plan.child,
                       after={"attending": attending}, summary="Answered the review invitation", request=request)
+        moments.invitation_answered(invitation=invitation, actor=actor)
         return invitation
 
 
@@ -280,7 +279,6 @@ def report_problems(review: AnnualReview, report: ReviewReport) -> dict[str, str
 def send_report(*, actor, review: AnnualReview, sent_on: date | None = None, request=None) -> ReviewReport:
     """Send the report to the council and everyone invited (reg 20(8)); it cannot change afterwards."""
     from sendhub.clock.services import record_event
-    from sendhub.messaging.services import notify
 
     sent_on = sent_on or timezone.localdate()
     with transaction.atomic():
@@ -294,12 +292,7 @@ def send_report(*, actor, review: AnnualReview, sent_on: date | None = None, req
         record_event(actor=actor, case=locked, type="review_report_sent", date=sent_on, request=request)
         ReviewReport.objects.filter(pk=report.pk).update(sent_on=sent_on)
         report.refresh_from_db()
-        child = locked.plan.child
-        notify(recipients=[person for person, _ in invitees(child) if person != actor], child=child,
-               subject="Annual review report sent", link=f"/reviews/{locked.pk}/annual-review/",
-               body=f"The report of {child.full_name}'s annual review meeting has been sent to the council. "
-                    "The council must tell you its decision within 4 weeks of the meeting.",
-               email_body="An annual review report has been sent to the council. Sign in to read it.")
+        moments.review_report_sent(review=locked, actor=actor)
         return report
 
 
@@ -309,47 +302,45 @@ LETTER_FOR_OUTCOME = {ReviewOutcome.MAINTAIN: "review-maintain", ReviewOutcome.A
                       ReviewOutcome.CEASE: "review-cease"}
 
 
-def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None):
-    """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply."""
+def decide(*, actor, review: AnnualReview, outcome: str, reasons: str, decided_on: date | None, request=None,
+           cease_reason: str = ""):
+    """Record the decision (reg 20(10)) and write the family's letter, with appeal rights where they apply.
+
+    Ceasing a plan needs its reason from the SEN2 code set (1 to 9), which the statutory return reports."""
     from sendhub.clock.services import record_event
-    from sendhub.letters.services import write_letter
+    from sendhub.letters.services import appeal_dates, family_addressee, write_letter
+    from sendhub.sen2.spec import CEASE_REASONS
 
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Select the decision"})
     if not (reasons or "").strip():
         raise ValidationError({"reasons": "Give the reasons: the family will read them in the letter"})
+    if outcome == ReviewOutcome.CEASE and cease_reason not in CEASE_REASONS:
+        raise ValidationError({"cease_reason": "Select why the plan is ceasing"})
     with transaction.atomic():
         locked = _locked_open_review(review)
         if locked.events.filter(type="la_decision").exists():
             raise ValidationError("The council's decision on this review has already been recorded")
         record_event(actor=actor, case=locked, type="la_decision", date=decided_on, outcome=outcome,
                      note=reasons.strip(), request=request)
+        if outcome == ReviewOutcome.CEASE:
+            EHCPlan.objects.filter(pk=locked.plan_id).update(cease_reason=cease_reason)
         child = locked.plan.child
         today = timezone.localdate()
         meeting = locked.events.filter(type="review_meeting").order_by("date").first()
-        parents = [m.full_name for m in child.family_members.all() if m.parental_responsibility]
         letter = write_letter(key=LETTER_FOR_OUTCOME[outcome], child=child, actor=actor, review=locked, context={
-            "requester_name": " and ".join(parents) if parents else "parent or carer",
+            "requester_name": family_addressee(child),
             "decision_date": decided_on, "letter_date": today, "reasons": reasons.strip(),
             "local_authority": child.local_authority, "meeting_date": meeting.date if meeting else None,
-            "mediation_by": add_months(today, 2), "appeal_by": add_months(today, 2),
+            **appeal_dates(today),
         })
-        from sendhub.messaging.services import notify
-
-        notify(recipients=[person for person, _ in invitees(child) if person != actor], child=child,
-               subject="The council's decision after the annual review", link=f"/letters/{letter.pk}/",
-               body=f"The council has decided after {child.full_name}'s annual review: "
-                    f"{ReviewOutcome(outcome).label.lower()}.",
-               email_body="The council has made its decision after an annual review. Sign in to read the letter.")
+        moments.review_decided(review=locked, outcome=outcome, actor=actor, letter=letter)
         return letter
 
 
 # -- Early review requests -------------------------------------------------------------------------------
 
 def request_early_review(*, actor, plan, reason: str, request=None) -> EarlyReviewRequest:
-    from sendhub.messaging.services import notify
-    from sendhub.people.models import Involvement, InvolvementRole
-
     if not (reason or "").strip():
         raise ValidationError({"reason": "Tell us why you would like an early review"})
     if plan.status != "active":
@@ -362,20 +353,13 @@ def request_early_review(*, actor, plan, reason: str, request=None) -> EarlyRevi
             raise ValidationError("You have already asked for an early review and it is waiting for an answer") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=asked, child=plan.child,
                       summary="Asked for an early review of the plan", request=request)
-        caseworkers = [i.professional for i in Involvement.objects.active().filter(
-            child=plan.child, role=InvolvementRole.CASEWORKER, professional__isnull=False).select_related("professional")]
-        notify(recipients=caseworkers, child=plan.child, subject="Request for an early annual review",
-               link="/reviews/priority/", body=f"{actor.full_name} asked for an early review of "
-                                               f"{plan.child.full_name}'s plan: {reason.strip()}",
-               email_body="A family has asked for an early annual review. Sign in to answer.")
+        moments.early_review_requested(asked=asked, actor=actor)
         return asked
 
 
 def answer_early_review(*, actor, early_request: EarlyReviewRequest, agree: bool | None, review_by: date | None,
                         answer: str, request=None, today: date | None = None) -> EarlyReviewRequest:
     """Agree with a date by which the meeting will be held, or refuse with the reasons."""
-    from sendhub.messaging.services import notify
-
     today = _today(today)
     errors = {}
     if agree is None:
@@ -400,14 +384,7 @@ def answer_early_review(*, actor, early_request: EarlyReviewRequest, agree: bool
                       summary=f"Answered the request for an early review: {locked.get_status_display().lower()}",
                       request=request)
         review = AnnualReview.objects.filter(plan=locked.plan, closed_on__isnull=True).first()
-        body = (f"The council agreed to review {child.full_name}'s plan early: the meeting will be held by "
-                f"{review_by:%-d %B %Y}. {locked.answer}" if agree else
-                f"The council did not agree to an early review of {child.full_name}'s plan. {locked.answer}")
-        senco = ([u for u in child.setting.users.filter(role="senco", is_active=True)]
-                 if agree and child.setting_id else [])
-        notify(recipients=[locked.requested_by, *senco], child=child, subject="Your request for an early review",
-               link=f"/reviews/{review.pk}/annual-review/" if review else f"/children/{child.pk}/", body=body,
-               email_body="The council has answered the request for an early annual review. Sign in to read it.")
+        moments.early_review_answered(asked=locked, actor=actor, review=review)
         return locked
 
 

@@ -119,7 +119,8 @@ def review_detail(request, pk: int):
                 done = "Sent. Everyone at the meeting will be able to read it."
             elif action == "decide":
                 letter = services.decide(actor=user, review=review, outcome=data["outcome"], reasons=data["reasons"],
-                                         decided_on=data["decided_on"], request=request)
+                                         decided_on=data["decided_on"], request=request,
+                                         cease_reason=data["cease_reason"])
                 messages.success(request, "Decision recorded and the letter written")
                 if data["outcome"] == "amend":
                     return redirect("plans:workspace", kind="review", pk=review.pk)

@@ -1,8 +1,10 @@
 from django import forms
+from django.db.models import Q
 
 from sendhub.organisations.models import Organisation, OrganisationKind
 from sendhub.people.models import Need
 from sendhub.people.services import ChildDetails
+from sendhub.sen2.spec import SEN_SETTINGS, SEXES
 
 from .forms import GovukDateField, GovukFormMixin
 
@@ -30,6 +32,17 @@ class ChildForm(GovukFormMixin, forms.Form):
     secondary_need = forms.ChoiceField(label="Secondary need (optional)", choices=NEED_CHOICES, required=False)
     setting = forms.ModelChoiceField(label="School or setting (optional)", queryset=Organisation.objects.none(),
                                      required=False, empty_label="None or not known")
+    sen_setting = forms.ChoiceField(
+        label="If there is no school or college: where they are (optional)", required=False,
+        choices=[("", "Not applicable")] + list(SEN_SETTINGS.items()),
+        help_text="The SEN2 setting code, for a child or young person not at a school or college with a URN")
+    sex = forms.ChoiceField(label="Sex (optional)", required=False, choices=[("", "Not recorded")] + list(SEXES.items()))
+    ethnicity = forms.CharField(label="Ethnicity code (optional)", required=False, max_length=4,
+                                help_text="The DfE's 4-letter code, for example WBRI",
+                                widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}))
+    postcode = forms.CharField(label="Home postcode (optional)", required=False, max_length=10,
+                               widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off",
+                                                             "spellcheck": "false"}))
     child_in_need = forms.BooleanField(label="Child in need", required=False)
     looked_after = forms.BooleanField(label="Child looked after", required=False)
     child_protection = forms.BooleanField(label="Child protection plan", required=False)
@@ -44,12 +57,13 @@ class ChildForm(GovukFormMixin, forms.Form):
                 "primary_need": instance.primary_need, "secondary_need": instance.secondary_need,
                 "setting": instance.setting_id, "child_in_need": instance.child_in_need,
                 "looked_after": instance.looked_after, "child_protection": instance.child_protection,
-                "version": instance.version,
+                "sen_setting": instance.sen_setting, "sex": instance.sex, "ethnicity": instance.ethnicity,
+                "postcode": instance.postcode, "version": instance.version,
             }
         super().__init__(*args, **kwargs)
         self.local_authority = local_authority
         self.fields["setting"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.SCHOOL, local_authority=local_authority
+            Q(kind=OrganisationKind.SCHOOL) | Q(ukprn__isnull=False), local_authority=local_authority
         ).order_by("name")
 
     def details(self) -> ChildDetails:
@@ -61,7 +75,8 @@ class ChildForm(GovukFormMixin, forms.Form):
             local_authority_id=self.local_authority.pk if self.local_authority else 0,
             setting_id=data["setting"].pk if data["setting"] else None,
             child_in_need=data["child_in_need"], looked_after=data["looked_after"],
-            child_protection=data["child_protection"],
+            child_protection=data["child_protection"], sex=data["sex"], ethnicity=data["ethnicity"],
+            postcode=data["postcode"], sen_setting=data["sen_setting"],
         )
 
 

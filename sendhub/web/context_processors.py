@@ -36,6 +36,8 @@ def navigation(request):
         items.append(("Waiting list figures", reverse("waits:figures")))
     if rules.has_perm("dashboard.view_dashboard", user):  # leaders, team managers, QA officers, caseworkers
         items.append(("Partnership dashboard", reverse("dashboard:index")))
+    if user.role == Role.TEAM_MANAGER and user.organisation_id:  # the page checks it is their own council
+        items.append(("SEN2 return", reverse("sen2:index")))
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))

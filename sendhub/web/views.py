@@ -20,6 +20,7 @@ from sendhub.people import services as people_services
 from sendhub.people.selectors import children_visible_to, latest_sharing_consent, search_children
 
 from sendhub.messaging.models import Notification
+from sendhub.messaging.selectors import name_children
 from sendhub.portal.family import child_card
 from sendhub.portal.selectors import child_cases
 
@@ -36,7 +37,8 @@ def home(request):
         return render(request, "web/start.html")
     user = request.user
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    context = {"notifications": unread[:10], "notification_count": unread.count()}
+    context = {"notifications": name_children(unread.select_related("child")[:10], user),
+               "notification_count": unread.count()}
     if user.role in {Role.FAMILY, Role.YOUNG_PERSON}:
         children = list(children_visible_to(user).select_related("setting", "local_authority").prefetch_related("plans"))
         context["children"] = children
@@ -86,6 +88,8 @@ def child_detail(request, pk: int):
         "cases": child_cases(child),  # the same list, worked out the same way, as the family's tracker
         "referrals": sorted(child.referrals.all(), key=lambda r: (r.seen_on is not None or r.removed_on is not None,
                                                                   r.referred_on)),
+        # Where the record came from, when a SEN2 return was imported (sendhub.sen2)
+        "sources": child.sen2_sources.filter(model="people.child").select_related("run"),
     }
     if not context["is_staff_view"]:  # the family's status card, the same as on their home page
         context["card"] = child_card(child, user)

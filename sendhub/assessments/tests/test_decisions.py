@@ -55,10 +55,10 @@ def test_decisions_follow_the_stages(area, client_for, assessment):
     client = client_for(area.users["caseworker"])
     assert decide(client, assessment, "decision_to_issue_plan").status_code == 200  # not yet
     assert decide(client, assessment, "decision_to_assess").status_code == 302
-    assert not Letter.objects.exists()
+    assert Letter.objects.get().title == "Our decision to carry out an EHC needs assessment"  # issue 14
     response = decide(client, assessment, "decision_not_to_issue_plan", "Needs can be met with SEN support.")
     assert response.status_code == 302
-    assert Letter.objects.get().title == "Our decision not to issue an EHC plan"
+    assert Letter.objects.first().title == "Our decision not to issue an EHC plan"
     assert EHCNeedsAssessment.objects.get().outcome == "no_plan"
 
 

@@ -52,7 +52,12 @@ NEW_CONTACT = ("Contact {{ contact }} at {{ local_authority }}{% if contact.emai
                "{% endif %}{% if contact.telephone %} or by telephone on {{ contact.telephone }}{% endif %}.")
 
 
-@pytest.mark.parametrize("key", sorted(DEFAULTS))
+# The letters shipped before issue 14 added one for every statutory step (test_statutory_letters.py).
+DECISION_LETTERS = ["decision-not-to-assess", "decision-not-to-issue-plan", "review-amend", "review-cease",
+                    "review-maintain"]
+
+
+@pytest.mark.parametrize("key", DECISION_LETTERS)
 @pytest.mark.parametrize("contact", [True, False])
 def test_every_shipped_letter_validates_and_renders_exactly_as_before(key, contact, area):
     """With no caseworker allocated, every shipped letter reads word for word as it did before issue 14."""

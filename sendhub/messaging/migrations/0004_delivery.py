@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         ('letters', '0004_refuse_deletes'),
         ('messaging', '0003_alter_notification_email_state'),
         ('organisations', '0003_healthservice_version'),
-        ('people', '0003_contact_routes'),
+        ('people', '0004_contact_routes'),
         ('plans', '0007_refuse_deletes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

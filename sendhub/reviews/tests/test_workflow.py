@@ -139,11 +139,14 @@ def test_a_review_from_invitation_to_an_amended_plan_that_reaches_every_professi
 
 def test_a_cease_decision_writes_a_letter_with_appeal_rights_and_ends_the_plan(area, review):
     services.record_meeting(actor=area.users["senco"], review=review, held_on=TODAY)
+    with pytest.raises(ValidationError, match="why the plan is ceasing"):
+        services.decide(actor=area.users["caseworker"], review=review, outcome="cease",
+                        reasons="Needs are now met by SEN support.", decided_on=TODAY)
     letter = services.decide(actor=area.users["caseworker"], review=review, outcome="cease",
-                             reasons="Needs are now met by SEN support.", decided_on=TODAY)
+                             reasons="Needs are now met by SEN support.", decided_on=TODAY, cease_reason="2")
     assert "Tribunal" in letter.body_html and "mediation" in letter.body_html
     review.plan.refresh_from_db()
-    assert review.plan.status == "ceased"
+    assert review.plan.status == "ceased" and review.plan.cease_reason == "2"
     with pytest.raises(ValidationError):
         services.decide(actor=area.users["caseworker"], review=review, outcome="maintain", reasons="x",
                         decided_on=TODAY)

@@ -241,7 +241,8 @@ def test_request_decision_and_letter(page, live_server, check_accessibility, dem
     caseworker_page.get_by_label("Month").first.fill(str(timezone.localdate().month))
     caseworker_page.get_by_label("Year").first.fill(str(timezone.localdate().year))
     caseworker_page.get_by_role("button", name="Record the decision").click()
-    assert "decision letter is ready" in caseworker_page.locator(".govuk-notification-banner").inner_text()
+    banner = caseworker_page.locator(".govuk-notification-banner").inner_text()
+    assert "Our decision not to carry out an EHC needs assessment" in banner and "has been written" in banner
     check_accessibility(caseworker_page, "case page after the decision")
 
     parent_page = browser.new_context().new_page()

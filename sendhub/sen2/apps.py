@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Sen2Config(AppConfig):
+    name = "sendhub.sen2"
+    label = "sen2"
+    verbose_name = "SEN2 return and published figures"
