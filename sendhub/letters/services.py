@@ -60,8 +60,8 @@ def write_letter(*, key: str, child, context: dict, actor, assessment=None, revi
         if send and version is None:  # a plan version's covering letter goes with it, in distribute()
             from sendhub.messaging.deliveries import deliver
 
-            deliver(child=child, letter=letter, actor=actor, request=request, subject=f"Letter: {letter.title}",
-                    body=f"{child.local_authority} has sent you a letter about {child.full_name}: {letter.title}.")
+            # messaging.moments tells each person about the step and links the letter: no second message here
+            deliver(child=child, letter=letter, actor=actor, request=request, tell=False)
         return letter
 
 

@@ -35,11 +35,12 @@ def _title(*, version, letter) -> str:
 
 
 def deliver(*, child, version=None, letter=None, actor=None, subject: str = "", body: str = "",
-            recipients: list[Recipient] | None = None, request=None) -> list[Delivery]:
+            recipients: list[Recipient] | None = None, tell: bool = True, request=None) -> list[Delivery]:
     """Send one communication (a plan version, a letter, or a version with its covering letter) to everyone
     entitled, by each one's routes; record a Delivery for every route, and one saying so for anyone with none.
 
-    `body` is the in-app message (it may name the child); emails never carry it."""
+    `body` is the in-app message to those reached in their account (it may name the child); emails never carry
+    it. `tell=False` when the step's own message already tells them (messaging.moments, for letters)."""
     from .services import notify
 
     if version is None and letter is None:
@@ -64,10 +65,12 @@ def deliver(*, child, version=None, letter=None, actor=None, subject: str = "", 
         by_portal = [p for p in recipients if route_rules.PORTAL in p.routes]
         in_app = [p.user for p in by_portal if p.user is not None]
         in_app += [u for p in by_portal for u in p.notify_users]
-        notify(recipients=in_app, child=child, subject=subject or f"{title} sent to you",
-               link=_link(version=version, letter=letter),
-               body=body or f"{title} from {child.local_authority} about {child.full_name}.",
-               email_body=f"{title} from {child.local_authority} for a child or young person you are involved with.")
+        if tell:
+            notify(recipients=in_app, child=child, subject=subject or f"{title} sent to you",
+                   link=_link(version=version, letter=letter),
+                   body=body or f"{title} from {child.local_authority} about {child.full_name}.",
+                   email_body=f"{title} from {child.local_authority} for a child or young person you are "
+                              "involved with.")
         obj = version if version is not None else letter
         record_change(actor=actor, action=AuditAction.CREATE, obj=obj, child=child,
                       after={"deliveries": [f"{d.recipient_name}: {d.get_route_display()}" for d in created]},

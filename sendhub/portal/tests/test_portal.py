@@ -120,6 +120,7 @@ NOT_CHILD_SCOPED = {
     "accounts:remove-passkey",  # a passkey's id: someone else's is 'not found' (accounts/tests/test_passkeys.py)
     "manage:staff-member", "manage:staff-action", "manage:staff-invitation-resend",  # staff accounts (accounts tests)
     "accounts:invitation", "accounts:password-reset-confirm",  # a link's secret, not a record's id
+    "sen2:download",  # a file format (the team manager's own council's return; sen2/tests)
 }
 
 
