@@ -125,7 +125,7 @@ class Delivery(models.Model):
     @property
     def what(self) -> str:
         if self.version_id and self.letter_id:
-            return f"{self.version.get_kind_display()} with {self.letter.title.lower()}"
+            return f"{self.version.get_kind_display()} and its covering letter"
         return self.version.get_kind_display() if self.version_id else self.letter.title
 
     @property

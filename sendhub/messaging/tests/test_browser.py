@@ -3,6 +3,7 @@ uses email. The caseworker is warned and sees who gets it and how; the father is
 waits on the post tray until business support marks it posted, and only then does the tracker say it reached
 her; the final plan reaches the school named in it (its SENCO) and the therapist. axe on every new page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,7 +105,7 @@ def test_a_draft_plan_reaches_each_parent_by_their_route(browser, live_server, c
     # Not yet reached: the tracker says it is waiting to be posted.
     tracker = f"{live_server.url}/children/{child.pk}/tracker?read=full"
     council.goto(tracker)
-    expect(council.get_by_role("main")).to_contain_text("Draft plan: waiting to be posted to Jane Archer")
+    expect(council.get_by_role("main")).to_contain_text(re.compile(r"Draft plan[^:]*: waiting to be posted to Jane Archer"))
     expect(council.get_by_role("main")).not_to_contain_text("posted to Jane Archer on")
 
     # Business support prints her pack and marks it posted.
@@ -122,7 +123,7 @@ def test_a_draft_plan_reaches_each_parent_by_their_route(browser, live_server, c
 
     # Only now does the tracker say it reached her.
     council.goto(tracker)
-    expect(council.get_by_role("main")).to_contain_text(f"Draft plan: posted to Jane Archer on {today:%-d %B %Y}")
+    expect(council.get_by_role("main")).to_contain_text(re.compile(rf"Draft plan[^:]*: posted to Jane Archer on {today:%-d %B %Y}"))
 
     # The final plan names the school; its SENCO and the therapist find it under "Plans sent to you".
     council.goto(f"{live_server.url}/assessments/{assessment.pk}/plan/")
