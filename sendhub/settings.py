@@ -245,12 +245,17 @@ _EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": {}}}
+# GOV.UK Notify letters: with a key, packs for post go to Notify's printers (precompiled letters) instead of
+# waiting on the council's post tray (sendhub/messaging/tasks.py, docs/communications.md).
+NOTIFY_LETTER_API_KEY = os.environ.get("NOTIFY_LETTER_API_KEY", "")
+
 if os.environ.get("NOTIFY_API_KEY"):
     # GOV.UK Notify (sendhub/messaging/notify.py): one template with ((subject)) and ((body)).
     MAILERS["default"] = {
         "BACKEND": "sendhub.messaging.notify.NotifyEmailBackend",
         "OPTIONS": {"api_key": os.environ["NOTIFY_API_KEY"],
-                    "template_id": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")},
+                    "template_id": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+                    "file_template_id": os.environ.get("NOTIFY_EMAIL_FILE_TEMPLATE_ID", "")},
     }
 elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     if not os.environ.get("EMAIL_FILE_PATH"):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("sendhub.assessments.urls")),
     path("", include("sendhub.letters.urls")),
     path("", include("sendhub.plans.urls")),
+    path("", include("sendhub.messaging.urls")),
     path("", include("sendhub.reviews.urls")),
     path("", include("sendhub.portal.urls")),
     path("", include("sendhub.waits.urls")),

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     QA_OFFICER = "qa_officer", "Quality assurance officer"
     PARTNERSHIP_LEADER = "partnership_leader", "Partnership leader"
     ADMINISTRATOR = "administrator", "Administrator"
+    BUSINESS_SUPPORT = "business_support", "SEND business support officer"
 
 
 # Roles that see children's records as part of their job: they must use two-factor sign-in.

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sendhub.messaging.selectors import delivered_to
 from sendhub.people.models import FamilyMember
 from sendhub.web.child_access import get_child_or_404, require_perm
 from sendhub.web.forms import apply_service_errors
@@ -138,6 +139,9 @@ def child_family(request, pk: int):
         "waiting": child.invitations.open(),
         "can_invite_family": rules.has_perm("accounts.invite_family", request.user, child),
         "is_young_person": child.account_id == request.user.pk,
+        "can_set_routes": rules.has_perm("people.change_child", request.user, child),
+        "young_person_routes": child.age() >= 16 or child.account_id,
+        "deliveries": delivered_to(child)[:30],
     })
 
 

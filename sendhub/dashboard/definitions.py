@@ -83,9 +83,12 @@ METRICS: tuple[Metric, ...] = (
            group="Plans"),
     Metric("versions_reached_all", "Plan versions sent to every involved professional",
            "Plans sent to everyone who should have them",
-           "Of final and amended plan versions issued in the month, the share with a recorded delivery to every "
-           "person who must receive it today (the family, the young person and every professional or team member "
-           "with an active involvement).", group="Plans"),
+           "Of final and amended plan versions issued in the month, the share that actually reached everyone "
+           "entitled to it when it was issued: each parent or carer with parental responsibility (as far as a young "
+           "person of 16 or over allows), the young person, every professional or team member involved, and the "
+           "school or setting named in the plan. Reached means in their account, emailed, or posted (marked posted "
+           "from the post tray, or handed to GOV.UK Notify's printers). Someone with no way to reach them, an email "
+           "that failed or a pack still waiting to be posted counts as not reached.", group="Plans"),
     Metric("quality_checks_new", "New plans passing every automatic quality check",
            "New plans that pass the plan quality checks",
            "Of final EHC plan versions issued in the month, the share that passed every automatic quality check the "

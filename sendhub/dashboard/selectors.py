@@ -139,7 +139,7 @@ def review_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iter
 
 
 def plan_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:
-    from sendhub.plans.services import recipients_of
+    from sendhub.messaging.models import HAPPENED, Delivery
 
     child_ids = children.values("pk")
     issued_kinds = (VersionKind.FINAL, VersionKind.AMENDED)
@@ -172,18 +172,29 @@ def plan_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterat
         yield Fact("pfa_outcomes", month, plan.child_id, has, f"Plan first issued {plan.first_issued_on:%-d %B %Y}",
                    "Preparation for adulthood outcomes recorded" if has else
                    ("No preparation for adulthood outcomes" if report else "No review report sent yet"))
-    versions = (PlanVersion.objects.filter(child__in=child_ids, kind__in=issued_kinds, issued_on__gte=since,
-                                           issued_on__lte=as_of)
-                .select_related("child").prefetch_related("deliveries"))
-    must_receive: dict[int, set[int]] = {}
-    for version in versions.iterator(chunk_size=1000):
-        if version.child_id not in must_receive:
-            must_receive[version.child_id] = {person.pk for person, _ in recipients_of(version.child)}
-        delivered = {delivery.recipient_id for delivery in version.deliveries.all()}
-        missing = must_receive[version.child_id] - delivered
-        yield Fact("versions_reached_all", d.month_key(version.issued_on), version.child_id, not missing,
+    versions = list(PlanVersion.objects.filter(child__in=child_ids, kind__in=issued_kinds, issued_on__gte=since,
+                                               issued_on__lte=as_of).only("pk", "child_id", "kind", "number",
+                                                                          "issued_on"))
+    # Everyone entitled when the version was issued has a Delivery row (one saying "no way to reach them" when
+    # none could be used); a person counts as reached when at least one of theirs actually happened by as_of.
+    reached: dict[int, dict[tuple, bool]] = {}
+    rows = (Delivery.objects.filter(version__in=[v.pk for v in versions])
+            .values_list("version_id", "recipient_id", "family_member_id", "organisation_id", "young_person",
+                         "state", "posted_on"))
+    for version_id, user_id, member_id, organisation_id, young_person, state, posted_on in rows.iterator():
+        key = (("member", member_id) if member_id else ("organisation", organisation_id) if organisation_id
+               else ("young_person",) if young_person else ("user", user_id))
+        happened = state in HAPPENED and (posted_on is None or posted_on <= as_of)
+        people = reached.setdefault(version_id, {})
+        people[key] = people.get(key, False) or happened
+    for version in versions:
+        people = reached.get(version.pk, {})
+        missing = sum(1 for done in people.values() if not done)
+        ok = bool(people) and not missing
+        yield Fact("versions_reached_all", d.month_key(version.issued_on), version.child_id, ok,
                    f"{version.get_kind_display()} version {version.number}, issued {version.issued_on:%-d %B %Y}",
-                   "Sent to everyone" if not missing else f"Not sent to {len(missing)} of {len(must_receive[version.child_id])}")
+                   "Reached everyone" if ok else ("No delivery recorded" if not people
+                                                  else f"Not reached {missing} of {len(people)}"))
 
 
 def quality_facts(children: QuerySet[Child], *, since: date, as_of: date) -> Iterator[Fact]:

@@ -32,6 +32,7 @@ from sendhub.demo.reviews import add_review_details
 from sendhub.demo.directory import add_local_offer
 from sendhub.demo.dashboard import add_dashboard_details
 from sendhub.demo.quality import add_quality_details
+from sendhub.demo.deliveries import add_deliveries, give_routes
 from sendhub.demo.waits import add_waiting_list_details
 from sendhub.waits.models import Referral
 from sendhub.waits.simulate import DEFAULT_PROFILES, simulate_borough
@@ -195,13 +196,14 @@ class DemoArea:
         plans = self._plans(plan_children, issued_on, staff["caseworkers"])
         referrals, referral_children = self._referral_rows(la, la_code, schools, services, scale.referral_years)
         children = children + referral_children
-        self._families(children, with_demo_accounts, staff)
+        self._families(children, with_demo_accounts, staff, place=place)
         waiting = self._referrals(referrals, referral_children, children, staff.get("demo_children", []))
         add_waiting_list_details(services, seed=int(la_code), today=self.today)
         assessed = children[scale.plans_per_area: scale.plans_per_area + scale.requests_per_area * 3 // 5]
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts, assessed)
         add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
+        add_deliveries(la, seed=int(la_code) + 4, today=self.today, posted_by=staff["demo"].get(Role.BUSINESS_SUPPORT))
         add_local_offer(la, seed=int(la_code) + 2, today=self.today, count=320 if with_demo_accounts else 0)
         add_dashboard_details(la, seed=int(la_code) + 3, today=self.today)
         add_quality_details(la, seed=int(la_code) + 4, today=self.today)
@@ -267,6 +269,7 @@ class DemoArea:
                 (Role.QA_OFFICER, la, "Quality assurance officer", "Quinn Quality"),
                 (Role.PARTNERSHIP_LEADER, la, "Director of children's services", "Lee Leader"),
                 (Role.ADMINISTRATOR, la, "Service support", "Ada Administrator"),
+                (Role.BUSINESS_SUPPORT, la, "SEND business support officer", "Bea Support"),
             ]:
                 extra = {"is_staff": True, "is_superuser": True} if role == Role.ADMINISTRATOR else {}
                 demo[role] = self._user(demo_email(role), name, role, organisation, title, **extra)
@@ -378,7 +381,8 @@ class DemoArea:
         EHCPlan.objects.bulk_create(plans, batch_size=BATCH)
         PlanVersion.objects.bulk_create([
             PlanVersion(child=plan.child, number=1, kind=VersionKind.FINAL, sections=self._plan_text(plan.child, n),
-                        issued_on=plan.first_issued_on, issued_by=caseworkers[n % len(caseworkers)])
+                        issued_on=plan.first_issued_on, issued_by=caseworkers[n % len(caseworkers)],
+                        named_setting_id=plan.child.setting_id)
             for n, plan in enumerate(plans)], batch_size=BATCH)
         reviews = []
         for plan in plans:
@@ -495,7 +499,7 @@ class DemoArea:
             add("final_plan_issued", draft + timedelta(days=rng.randint(15, 50)))
         return out
 
-    def _families(self, children: list[Child], with_demo_accounts: bool, staff: dict) -> None:
+    def _families(self, children: list[Child], with_demo_accounts: bool, staff: dict, *, place: str) -> None:
         rows = []
         for child in children:
             last = child.family_name
@@ -509,6 +513,8 @@ class DemoArea:
             if self.rng.random() < 0.55:
                 rows.append(FamilyMember(child=child, full_name=f"{self.rng.choice(self.first_names)} {last}",
                                          relationship=Relationship.FATHER))
+        # Their own generator, so the rest of the demo is the same whatever routes are given.
+        give_routes(rows, place, random.Random(len(rows) * 7 + children[0].local_authority_id))
         FamilyMember.objects.bulk_create(rows, batch_size=BATCH)
         if not with_demo_accounts:
             return
@@ -521,7 +527,7 @@ class DemoArea:
         seventeen = next(c for c in children if c.age(self.today) == 17 and not c.looked_after)
         for child in (under_ten, teen):
             FamilyMember.objects.filter(child=child, relationship=Relationship.MOTHER).update(
-                user=parent, full_name=parent.full_name, email=parent.email)
+                user=parent, full_name=parent.full_name, email=parent.email, by_portal=True)
         Child.objects.filter(pk=teen.pk).update(family_name=under_ten.family_name)
         Child.objects.filter(pk=under_ten.pk).update(setting=staff["demo"][Role.SENCO].organisation)
         Child.objects.filter(pk=seventeen.pk).update(account=young_person, given_name="Yasmin", family_name="Young")
@@ -581,4 +587,5 @@ def demo_email(role: str) -> str:
 
 
 DEMO_ROLES = [Role.FAMILY, Role.YOUNG_PERSON, Role.CASEWORKER, Role.TEAM_MANAGER, Role.HEALTH_PROFESSIONAL,
-              Role.SOCIAL_CARE, Role.SENCO, Role.QA_OFFICER, Role.PARTNERSHIP_LEADER, Role.ADMINISTRATOR]
+              Role.SOCIAL_CARE, Role.SENCO, Role.QA_OFFICER, Role.PARTNERSHIP_LEADER, Role.ADMINISTRATOR,
+              Role.BUSINESS_SUPPORT]

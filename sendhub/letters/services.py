@@ -38,17 +38,31 @@ def to_html(text: str) -> str:
     return "\n".join(blocks)
 
 
-def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None, version=None) -> Letter:
-    """Write the letter of kind `key` from the council's template.
+def write_letter(*, key: str, child, context: dict, actor, assessment=None, review=None, version=None,
+                 send: bool = True, request=None) -> Letter:
+    """Write the letter of kind `key` from the council's template, keep it, and send it to the family.
 
     `context` holds the facts the caller knows (dates, reasons, the local authority); the kind's presenter
     turns them and the child into plain values, and only those reach the sandboxed template.
+
+    Sending: every letter goes at once to each parent or carer entitled and to the young person, each by
+    their own route (messaging.deliveries.deliver), so a new kind of letter is delivered without more code.
+    A plan version's covering letter (written with `version=`) is not sent here: `plans.services.issue_version`
+    passes it to `distribute(version, letter)`, which sends both as one pack. `send=False` keeps any other
+    letter unsent (nothing then says it was sent).
     """
     template = template_for(key)
     text = sandbox.render(key, template.body, KINDS[key].present(child, context))
     with transaction.atomic():
-        return Letter.objects.create(child=child, assessment=assessment, review=review, version=version,
-                                     template_key=key, title=template.title, body_html=to_html(text), created_by=actor)
+        letter = Letter.objects.create(child=child, assessment=assessment, review=review, version=version,
+                                       template_key=key, title=template.title, body_html=to_html(text),
+                                       created_by=actor)
+        if send and version is None:  # a plan version's covering letter goes with it, in distribute()
+            from sendhub.messaging.deliveries import deliver
+
+            # messaging.moments tells each person about the step and links the letter: no second message here
+            deliver(child=child, letter=letter, actor=actor, request=request, tell=False)
+        return letter
 
 
 def letter_pdf(letter: Letter) -> bytes:

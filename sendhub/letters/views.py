@@ -6,6 +6,8 @@ from sendhub.audit.models import AuditAction
 from sendhub.audit.services import channel_of, record, record_denied, record_view
 from sendhub.people.selectors import children_visible_to
 
+from sendhub.messaging.deliveries import mark_opened
+
 from .models import Letter
 from .services import letter_pdf
 
@@ -23,7 +25,13 @@ def get_letter_or_404(request, pk: int) -> Letter:
 def letter_detail(request, pk: int):
     letter = get_letter_or_404(request, pk)
     record_view(request=request, child=letter.child, obj=letter, summary=f"Read the letter: {letter.title.lower()}")
-    return render(request, "letters/letter.html", {"letter": letter})
+    mark_opened(user=request.user, letter=letter)
+    from sendhub.messaging.selectors import deliveries_of
+    from sendhub.people.rules import is_caseworker_for_child
+
+    return render(request, "letters/letter.html", {
+        "letter": letter,
+        "deliveries": deliveries_of(letter=letter) if is_caseworker_for_child(request.user, letter.child) else None})
 
 
 @login_required

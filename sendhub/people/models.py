@@ -30,7 +30,60 @@ class Need(models.TextChoices):
     OTH = "OTH", "Other difficulty or disability"
 
 
-class Child(models.Model):
+class AccessibleFormat(models.TextChoices):
+    NONE = "", "No particular format"
+    LARGE_PRINT = "large_print", "Large print"
+    BRAILLE = "braille", "Braille"
+    EASY_READ = "easy_read", "Easy read"
+    AUDIO = "audio", "Audio"
+    OTHER = "other", "Another format"
+
+
+class ContactRoutes(models.Model):
+    """How one person receives statutory letters and plans: their account, email, post, or several, and the
+    format and language they need. One definition for a parent or carer and for the young person themself."""
+
+    by_portal = models.BooleanField("In their account on this service", default=True)
+    by_email = models.BooleanField("By email", default=False)
+    by_post = models.BooleanField("By post", default=False)
+    email = models.EmailField("Email address", blank=True)
+    address = models.TextField("Postal address", blank=True, help_text="Each line on its own line, without the postcode")
+    postcode = models.CharField(max_length=10, blank=True)
+    accessible_format = models.CharField("Format they need", max_length=20, choices=AccessibleFormat.choices,
+                                         blank=True)
+    accessible_format_detail = models.CharField("Details of the format", max_length=200, blank=True)
+    language = models.CharField("Interpreter or translation into", max_length=100, blank=True,
+                                help_text="The language, when they need an interpreter or translated letters")
+
+    class Meta:
+        abstract = True
+
+    def route_values(self, *, has_account: bool) -> dict:
+        return {"by_portal": self.by_portal, "by_email": self.by_email, "by_post": self.by_post,
+                "email": self.email, "address": self.address, "postcode": self.postcode, "has_account": has_account}
+
+    @property
+    def portal_account(self):
+        """The person's own account, when active (the young person's on a child, the member's own otherwise)."""
+        account = self.account if isinstance(self, Child) else self.user
+        return account if account is not None and account.is_active else None
+
+    def address_block(self) -> str:
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return "\n".join([*lines, self.postcode.strip()]) if lines else ""
+
+    def needs_text(self) -> str:
+        """The format and language needs in words, or empty."""
+        parts = []
+        if self.accessible_format:
+            parts.append(self.get_accessible_format_display()
+                         + (f" ({self.accessible_format_detail})" if self.accessible_format_detail else ""))
+        if self.language:
+            parts.append(f"Interpreter or translation: {self.language}")
+        return "; ".join(parts)
+
+
+class Child(ContactRoutes):
     """A child or young person (0 to 25) known to the partnership."""
 
     given_name = models.CharField(max_length=100)
@@ -78,6 +131,7 @@ class Child(models.Model):
         related_name="own_record",
         help_text="The young person's own account, from age 16",
     )
+    # ContactRoutes on a child are the young person's own (from 16): how they receive their letters and plans.
     version = models.PositiveIntegerField(default=1, help_text="Raised on every change, to refuse stale edits")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -131,7 +185,7 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class FamilyMember(models.Model):
+class FamilyMember(ContactRoutes):
     """A parent or carer of a child; the account, when there is one, is how they sign in."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_members")
@@ -145,7 +199,6 @@ class FamilyMember(models.Model):
     full_name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     parental_responsibility = models.BooleanField(default=True)
-    email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=30, blank=True)
 
     class Meta:

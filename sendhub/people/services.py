@@ -289,3 +289,51 @@ def record_sharing_consent(*, actor, child: Child, parents_may_view: bool, reque
         record_access_change(actor=actor, obj=consent, before={}, after={"parents_may_view": parents_may_view},
                              request=request)
         return consent
+
+
+ROUTE_FIELDS = ["by_portal", "by_email", "by_post", "email", "address", "postcode", "accessible_format",
+                "accessible_format_detail", "language"]
+
+
+def has_own_account(person) -> bool:
+    """Whether a family member (or the young person) has an active account that can see the child."""
+    from .selectors import children_visible_to
+
+    if isinstance(person, Child):
+        return bool(person.account_id and person.account.is_active)
+    return bool(person.user_id and person.user.is_active
+                and children_visible_to(person.user).filter(pk=person.child_id).exists())
+
+
+def set_contact_routes(*, actor, person, values: dict, request=None):
+    """Record how a parent or carer (a FamilyMember) or the young person (a Child) receives statutory letters
+    and plans. Refuses, naming each field, routes that could not reach them; audited with before and after."""
+    from . import routes as route_rules
+
+    cleaned = {name: values.get(name) for name in ROUTE_FIELDS}
+    for name in ("by_portal", "by_email", "by_post"):
+        cleaned[name] = bool(cleaned[name])
+    for name in ("email", "address", "postcode", "accessible_format", "accessible_format_detail", "language"):
+        cleaned[name] = (cleaned[name] or "").strip()
+    cleaned["email"] = cleaned["email"].lower()
+    if cleaned["postcode"]:
+        cleaned["postcode"] = route_rules.normalise_postcode(cleaned["postcode"])
+    errors = route_rules.route_errors(has_account=has_own_account(person), **{
+        name: cleaned[name] for name in ("by_portal", "by_email", "by_post", "email", "address", "postcode")})
+    if cleaned["accessible_format"] == "other" and not cleaned["accessible_format_detail"]:
+        errors["accessible_format_detail"] = "Say which format they need"
+    if errors:
+        raise ValidationError(errors)
+    child = person if isinstance(person, Child) else person.child
+    with transaction.atomic():
+        model = type(person)
+        locked = model.objects.select_for_update().get(pk=person.pk)
+        before = snapshot(locked, ROUTE_FIELDS)
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=ROUTE_FIELDS)
+        who = "the young person" if isinstance(person, Child) else person.full_name
+        record_change(actor=actor, action=AuditAction.UPDATE, obj=locked, child=child, before=before,
+                      after=snapshot(locked, ROUTE_FIELDS),
+                      summary=f"Recorded how {who} receives letters and plans", request=request)
+        return locked

@@ -14,10 +14,22 @@ class IssueForm(GovukFormMixin, forms.Form):
     issued_on = GovukDateField(label="Date issued", subject="The date issued", required=False)
     family_agreed_early = forms.BooleanField(
         label="The family have agreed to the plan being issued before their 15 days end", required=False)
+    named_setting = forms.ModelChoiceField(
+        label="School, college or setting named in section I", queryset=None, required=False,
+        empty_label="None named (for example, not yet decided)",
+        help_text="A final or amended plan is sent to it, and its SENCO finds it under \"Plans sent to you\"")
+    confirmed_unreachable = forms.BooleanField(
+        label="I know the people listed as having no way to reach them will not receive it, and I am issuing it now",
+        required=False)
 
-    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, kinds: list[tuple[str, str]], schools=None, names_setting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
+        if names_setting:
+            self.fields["named_setting"].queryset = schools
+        else:
+            del self.fields["named_setting"]
+        self.style_fields()
 
 
 class CommentForm(GovukFormMixin, forms.Form):

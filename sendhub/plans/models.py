@@ -112,6 +112,10 @@ class PlanVersion(AppendOnlyModel):
     issued_on = models.DateField()
     issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+    named_setting = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="plans_naming_it",
+        limit_choices_to={"kind": "school"},
+        help_text="The school, college or setting named in section I; a final or amended plan is sent to it")
 
     class Meta:
         ordering = ["child", "-number"]
@@ -150,18 +154,3 @@ class SchoolRequest(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-
-
-class PlanDelivery(models.Model):
-    """One issued version sent to one person: the family, the young person, or an involved professional."""
-
-    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="deliveries")
-    recipient = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="plan_deliveries")
-    why = models.CharField(max_length=200, help_text="Why this person receives the plan")
-    sent_at = models.DateTimeField(default=timezone.now)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["recipient__full_name"]
-        constraints = [models.UniqueConstraint(fields=["version", "recipient"], name="one_delivery_per_person")]

@@ -78,9 +78,11 @@ def save_section(*, actor, case, section: str, text: str, expected_version: int,
 
 
 def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_early: bool = False,
-                  request=None) -> PlanVersion:
-    """Freeze the drafted sections as the next numbered version, record its statutory event and write its
-    covering letter (letters.services.covering_letter: the 15 days, or the right to appeal)."""
+                  named_setting=None, confirmed_unreachable: bool = False, request=None) -> PlanVersion:
+    """Freeze the drafted sections as the next numbered version, record its statutory event, write its
+    covering letter (letters.services.covering_letter: the 15 days, or the right to appeal) and send both,
+    as one pack, to everyone entitled by their own routes (distribute). Refused while someone entitled has
+    no way to be reached, unless `confirmed_unreachable`."""
     from sendhub.clock.services import record_event
     from sendhub.letters.services import covering_letter
     from sendhub.portal.family import last_day_from_not_before
@@ -102,11 +104,17 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             raise ValidationError(
                 f"The family have until {last:%-d %B %Y} to comment on the proposed amendments. The amended plan "
                 f"can be issued from {last + timedelta(days=1):%-d %B %Y}, or earlier only if the family agree.")
+    if named_setting is not None and named_setting.kind != "school":
+        raise ValidationError({"named_setting": "Select a school, college or setting"})
     drafts = drafts_for(case)
     sections = {code: drafts[code].text for code in SECTION_CODES}
     if not any(text.strip() for text in sections.values()):
         raise ValidationError("Write the plan before issuing it: every section is empty")
     child = _child(case)
+    missing = unreachable_for(child, kind=kind, named_setting=named_setting)
+    if missing and not confirmed_unreachable:
+        raise ValidationError({"confirmed_unreachable": "Add how to reach " + ", ".join(r.name for r in missing)
+                               + ", or confirm you are issuing it knowing they will not receive it"})
     with transaction.atomic():
         record_event(actor=actor, case=case, type=event, date=issued_on,
                      family_agreed_early=family_agreed_early and kind == VersionKind.FINAL,
@@ -117,17 +125,18 @@ def issue_version(*, actor, case, kind: str, issued_on: date, family_agreed_earl
             with transaction.atomic():
                 version = PlanVersion.objects.create(
                     child=child, number=number, kind=kind, sections=sections, issued_on=issued_on, issued_by=actor,
+                    named_setting=named_setting,
                     assessment=case if isinstance(case, EHCNeedsAssessment) else None,
                     review=case if isinstance(case, AnnualReview) else None)
         except IntegrityError as error:
             raise ValidationError("Another version was issued at the same moment: reload and try again") from error
         record_change(actor=actor, action=AuditAction.CREATE, obj=version, child=child,
                       after={"kind": kind, "number": number}, summary=f"Issued {version}", request=request)
-        covering_letter(version=version, actor=actor)  # every issued version has its letter, in this transaction
+        letter = covering_letter(version=version, actor=actor)  # every issued version has its letter, in this transaction
         from sendhub.quality.checks import check_version
 
         check_version(version)  # the automatic quality checks, kept with the version; they never block issuing
-        distribute(version)
+        distribute(version, letter, actor=actor, request=request)
         return version
 
 
@@ -233,21 +242,28 @@ def recipients_of(child) -> list[tuple[object, str]]:
     return [pair for pair in people.values() if pair[0].is_active]
 
 
-def distribute(version) -> list:
-    """Send an issued version, the same day, to everyone who must have it, and record each delivery."""
-    from sendhub.messaging.services import notify
+def planned_recipients(child, *, kind: str, named_setting=None) -> list:
+    """Who will receive a version of this kind if it is issued now, and how (messaging.selectors.Recipient)."""
+    from sendhub.messaging.selectors import entitled_recipients
 
-    from .models import PlanDelivery
+    return entitled_recipients(child, version=PlanVersion(child=child, kind=kind, named_setting=named_setting))
 
-    pairs = recipients_of(version.child)
-    deliveries = PlanDelivery.objects.bulk_create(
-        [PlanDelivery(version=version, recipient=person, why=why) for person, why in pairs])
+
+def unreachable_for(child, *, kind: str, named_setting=None) -> list:
+    from sendhub.messaging.selectors import unreachable
+
+    return unreachable(planned_recipients(child, kind=kind, named_setting=named_setting))
+
+
+def distribute(version, letter=None, *, actor=None, request=None) -> list:
+    """Send an issued version, the same day, to everyone who must have it, each by their own route, with its
+    covering letter (when given) in the same pack; record each delivery (messaging.deliveries.deliver)."""
+    from sendhub.messaging.deliveries import deliver
     from sendhub.portal.family import by_day
 
     window = comment_window(version)  # the notice of a draft gives the family's last day, as every page does
-    notify(recipients=[person for person, _ in pairs], child=version.child,
-           subject=f"{version.get_kind_display()} issued", link=f"/plans/{version.pk}/",
-           body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
-                f"{version.child.local_authority} for a child or young person you are involved with."
-                + (f" The family's comments {by_day(window[1])} (the last day)." if window else ""))
-    return deliveries
+    return deliver(child=version.child, version=version, letter=letter, actor=actor or version.issued_by,
+                   request=request, subject=f"{version.get_kind_display()} issued",
+                   body=f"{version.get_kind_display()} (version {version.number}) has been issued by "
+                        f"{version.child.local_authority} for a child or young person you are involved with."
+                        + (f" The family's comments {by_day(window[1])} (the last day)." if window else ""))

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -29,12 +30,24 @@ def _drafting_case(request, kind: str, pk: int):
     return case
 
 
+NAMES_SETTING = {"final", "amended"}
+
+
 @login_required
 def workspace(request, kind: str, pk: int):
+    from sendhub.organisations.models import Organisation, OrganisationKind
+
     case = _drafting_case(request, kind, pk)
+    child = child_of(case)
     drafts = services.drafts_for(case)
     kinds = services.issuable_kinds(case, kind)
-    form = IssueForm(request.POST or None, kinds=kinds) if kinds else None
+    names_setting = any(value in NAMES_SETTING for value, _ in kinds)
+    previous = services.latest_version(child)
+    schools = Organisation.objects.filter(kind=OrganisationKind.SCHOOL).filter(
+        Q(local_authority=child.local_authority) | Q(pk=child.setting_id)).order_by("name")
+    form = IssueForm(request.POST or None, kinds=kinds, schools=schools, names_setting=names_setting,
+                     initial={"named_setting": (previous.named_setting_id if previous and previous.named_setting_id
+                                                else child.setting_id)}) if kinds else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -43,7 +56,9 @@ def workspace(request, kind: str, pk: int):
             try:
                 version = services.issue_version(actor=request.user, case=case, kind=data["kind"],
                                                  issued_on=data["issued_on"],
-                                                 family_agreed_early=data["family_agreed_early"], request=request)
+                                                 family_agreed_early=data["family_agreed_early"],
+                                                 named_setting=data.get("named_setting"),
+                                                 confirmed_unreachable=data["confirmed_unreachable"], request=request)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -51,14 +66,26 @@ def workspace(request, kind: str, pk: int):
                 messages.success(request, f"{version.get_kind_display()} issued as version {version.number}"
                                  + (f". Its covering letter, “{letter.title}”, has been written." if letter else ""))
                 return redirect("plans:version", pk=version.pk)
+    planned = []
+    if kinds:
+        chosen = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+        issue_kind = chosen.get("kind") or kinds[0][0]
+        setting = (chosen.get("named_setting") if "named_setting" in chosen
+                   else schools.filter(pk=form["named_setting"].initial).first() if names_setting else None)
+        planned = services.planned_recipients(child, kind=issue_kind, named_setting=setting)
+        what = dict(kinds).get(issue_kind, "").split(",")[0]
+        record_view(request=request, child=child, summary="Saw who will receive the plan and how")
     comments: dict[str, list] = {}
     for comment in DraftComment.objects.filter(**{f"version__{kind}": case}).select_related("author", "version"):
         comments.setdefault(comment.section, []).append(comment)
     checks = _draft_checks(case)
     rows = [(code, title, drafts[code], comments.get(code, []), checks.get(code, [])) for code, title, _ in SECTIONS]
-    return render(request, "plans/workspace.html", {"case": case, "kind": kind, "child": child_of(case),
-                                                    "rows": rows, "form": form, "general": comments.get("", []),
-                                                    "check_count": sum(len(v) for v in checks.values())})
+    return render(request, "plans/workspace.html", {
+        "case": case, "kind": kind, "child": child, "rows": rows, "form": form, "general": comments.get("", []),
+        "check_count": sum(len(v) for v in checks.values()),
+        "planned": planned, "warnings": [(r, r.warning(what.lower().removeprefix("the ")))
+                                         for r in planned if not r.routes],
+        "issuing": (what.lower().removeprefix("the ") if kinds else "")})
 
 
 def _draft_checks(case) -> dict:
@@ -118,8 +145,11 @@ def version_detail(request, pk: int):
         record_denied(request=request, object_type=PlanVersion._meta.label, object_id=str(pk))
         raise Http404("No plan found")
     record_view(request=request, child=version.child, obj=version, summary=f"Read the plan: {version}")
-    mine = version.deliveries.filter(recipient=request.user)
-    mine.filter(opened_at__isnull=True).update(opened_at=timezone.now())
+    from sendhub.messaging.deliveries import mark_opened
+    from sendhub.messaging.selectors import deliveries_of, deliveries_to
+
+    mark_opened(user=request.user, version=version)
+    mine = deliveries_to(request.user).filter(version=version)
     Notification.objects.filter(recipient=request.user, link=f"/plans/{version.pk}/", read_at__isnull=True).update(
         read_at=timezone.now())
     if request.method == "POST" and request.POST.get("action") == "acknowledge":
@@ -166,17 +196,20 @@ def version_detail(request, pk: int):
         "comments": version.comments.select_related("author"),
         "school_requests": version.school_requests.select_related("school", "author"), "today": today,
         "my_delivery": mine.first(),
-        "deliveries": version.deliveries.select_related("recipient") if is_caseworker_for_child(
+        "deliveries": deliveries_of(version=version) if is_caseworker_for_child(
             request.user, version.child) else None})
 
 
 @login_required
 def plans_naming_me(request):
-    """Every plan version sent to this person, newest first, with a link to what changed."""
-    from .models import PlanDelivery
+    """Every plan version sent to this person, or to the school or setting they are SENCO of because the plan
+    names it, newest first, with a link to what changed."""
+    from sendhub.messaging.selectors import deliveries_to
 
-    deliveries = (PlanDelivery.objects.filter(recipient=request.user, version__child__in=visible_versions(
-        request.user).values("child")).select_related("version__child").order_by("-sent_at"))
+    deliveries = list(deliveries_to(request.user).filter(version__in=visible_versions(request.user))
+                      .exclude(route="none").select_related("version__child").order_by("-created_at", "-id"))
+    seen: set[int] = set()
+    deliveries = [d for d in deliveries if not (d.version_id in seen or seen.add(d.version_id))]
     record_children_shown(request=request, children=[d.version for d in deliveries], summary="Saw in plans sent to me")
     return render(request, "plans/mine.html", {"deliveries": deliveries})
 

@@ -136,6 +136,23 @@ def child_cases(child: Child, *, as_of: date | None = None) -> list[TrackerCase]
     return cases
 
 
+def delivery_history(child: Child) -> list[HistoryItem]:
+    """What reached each parent, carer and the young person, and how: "Draft plan: posted to Jane Archer on
+    3 December 2026". Nothing is called sent until it was (in their account, emailed, posted)."""
+    from sendhub.messaging.selectors import delivered_to
+
+    items = []
+    from django.db.models import Q
+
+    for delivery in delivered_to(child).filter(Q(young_person=True) | Q(family_member__isnull=False)):
+        on = delivery.posted_on or timezone.localdate(delivery.emailed_at or delivery.created_at)
+        link = (reverse("plans:version", kwargs={"pk": delivery.version_id}) if delivery.version_id
+                else reverse("letters:letter", kwargs={"pk": delivery.letter_id}))
+        status = delivery.status_text()
+        items.append(HistoryItem(on, f"{delivery.what}: {status[0].lower()}{status[1:]}", link))
+    return items
+
+
 def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
     from sendhub.plans.models import PlanVersion
     from sendhub.waits.selectors import placements
@@ -155,6 +172,7 @@ def tracker(child: Child, *, as_of: date | None = None) -> Tracker:
     for letter in child.letters.all().only("pk", "title", "created_at"):
         history.append(HistoryItem(timezone.localdate(letter.created_at), f"Letter: {letter.title}",
                                    reverse("letters:letter", kwargs={"pk": letter.pk})))
+    history += delivery_history(child)
     history.sort(key=lambda h: h.on, reverse=True)
     referrals = list(child.referrals.filter(seen_on__isnull=True, removed_on__isnull=True).select_related("service"))
     places = placements(referrals, today=as_of) if referrals else {}

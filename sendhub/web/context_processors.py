@@ -46,6 +46,8 @@ def navigation(request):
     items.append(("Local offer", reverse("directory:search")))
     if rules.has_perm("directory.maintain_entries", user):
         items.append(("Local offer entries", reverse("directory:entries")))
+    if rules.has_perm("messaging.work_post_tray", user):
+        items.append(("Post tray", reverse("messaging:post-tray")))
     items.append(("Messages", reverse("portal:messages")))
     if rules.has_perm("accounts.invite_staff", user):
         items.append(("Staff accounts", reverse("manage:staff")))

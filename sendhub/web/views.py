@@ -45,6 +45,10 @@ def home(request):
         context["cards"] = [child_card(child, user) for child in children]  # now, next, who, by when, the action
     elif rules.has_perm("people.view_child_list", user):
         context["child_count"] = children_visible_to(user).count()
+    if rules.has_perm("messaging.work_post_tray", user):
+        from sendhub.messaging.selectors import post_tray
+
+        context["post_waiting"] = post_tray(user).count()
     return render(request, "web/home.html", context)
 
 

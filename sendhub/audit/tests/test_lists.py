@@ -104,7 +104,8 @@ def test_a_clinicians_waiting_list(area, client_for):
 
 def test_advice_asked_of_me_and_plans_sent_to_me(area, client_for):
     from sendhub.assessments.models import AdviceRequest
-    from sendhub.plans.models import PlanDelivery, PlanVersion, VersionKind
+    from sendhub.messaging.models import Delivery
+    from sendhub.plans.models import PlanVersion, VersionKind
 
     therapist, caseworker = area.users["therapist"], area.users["caseworker"]
     assessment = f.AssessmentFactory(child=area.child, request_received_on=TODAY - timedelta(days=20))
@@ -112,7 +113,8 @@ def test_advice_asked_of_me_and_plans_sent_to_me(area, client_for):
                                  requested_on=TODAY, requested_by=caseworker)
     version = PlanVersion.objects.create(child=area.child, number=1, kind=VersionKind.FINAL, issued_on=TODAY,
                                          issued_by=caseworker, sections={"E": "Read"})
-    PlanDelivery.objects.create(version=version, recipient=therapist, why="Involved")
+    Delivery.objects.create(child=area.child, version=version, recipient=therapist, why="Involved",
+                            recipient_name=therapist.full_name, route="portal", state="in_account")
     client = client_for(therapist)
     assert client.get("/advice/").status_code == 200
     assert client.get("/plans/sent-to-me").status_code == 200

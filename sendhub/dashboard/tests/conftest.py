@@ -8,7 +8,8 @@ import pytest
 from sendhub.clock.models import StatutoryEvent
 from sendhub.dashboard.models import Disagreement
 from sendhub.people.models import Child
-from sendhub.plans.models import PlanDelivery, PlanVersion
+from sendhub.messaging.models import Delivery
+from sendhub.plans.models import PlanVersion
 from sendhub.reviews.models import ReviewReport
 from sendhub.testing import factories as f
 
@@ -43,7 +44,7 @@ EXPECTED = {
     "plans_health_content": (2, 3),  # child (C), other_child (G); sibling none
     "plans_social_care_content": (1, 3),  # other_child (H2)
     "pfa_outcomes": (1, 2),  # sibling's report has PfA; other_child's has none; child is in Year 6
-    "versions_reached_all": (2, 3),  # other_child's version never sent to the other parent
+    "versions_reached_all": (2, 3),  # other_child's version waits on the post tray: not reached
     "refusals_to_assess": (2, 2),  # A5 (July), A6 (September)
     "refusals_mediation": (1, 2),
     "refusals_appealed": (1, 2),
@@ -104,9 +105,15 @@ def constructed(area) -> Constructed:
     for key, plan in plans.items():
         versions[key] = PlanVersion.objects.create(child=plan.child, number=1, kind="final", sections=sections[key],
                                                    issued_on=plan.first_issued_on, issued_by=caseworker)
+    def sent(version, who, **how):
+        how = how or {"route": "portal", "state": "in_account"}
+        Delivery.objects.create(child=version.child, version=version, recipient=users[who], why="test",
+                                recipient_name=users[who].full_name, **how)
+
     for who in ("parent", "therapist"):
-        PlanDelivery.objects.create(version=versions["child"], recipient=users[who], why="test")
-    PlanDelivery.objects.create(version=versions["sibling"], recipient=users["parent"], why="test")
+        sent(versions["child"], who)
+    sent(versions["sibling"], "parent", route="post", state="posted", posted_on=date(2025, 6, 5))
+    sent(versions["other_child"], "other_parent", route="post", state="waiting_post")  # never posted
 
     r1 = f.AnnualReviewFactory(plan=plans["child"])
     event(r1, "review_meeting", date(2026, 2, 20))

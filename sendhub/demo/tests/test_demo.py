@@ -6,7 +6,11 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.test import override_settings
 
+from django.utils import timezone
+
 from sendhub.accounts.models import Role, User
+from sendhub.dashboard.selectors import plan_facts
+from sendhub.messaging.models import Delivery
 from sendhub.core.identifiers import normalise_nhs_number, normalise_upn
 from sendhub.demo.area import DEMO_ROLES, Scale, demo_email
 from sendhub.organisations.models import Organisation
@@ -67,6 +71,15 @@ def test_demo_builds_a_consistent_fictional_area():
 
     assert OpenCase.objects.count() >= 150 and check_and_repair() == []  # the deadlines projection, filled in bulk
 
+    # plans reach families by every route, and "Plans sent to everyone who should have them" is neither 0 nor 100%
+    assert set(Delivery.objects.values_list("route", flat=True)) >= {"portal", "email", "post"}
+    assert Delivery.objects.filter(state="posted", posted_on__isnull=False).exists()
+    assert FamilyMember.objects.exclude(accessible_format="").exists()
+    today = timezone.localdate()
+    reached = [fact.in_numerator for fact in plan_facts(Child.objects.all(), since=today.replace(year=today.year - 2),
+                                                        as_of=today) if fact.metric == "versions_reached_all"]
+    assert reached and 0.5 < sum(reached) / len(reached) < 1
+
 
 @pytest.mark.django_db(transaction=True)  # flush cannot run inside the test's transaction on PostgreSQL
 def test_demo_is_deterministic_for_a_seed():
@@ -108,3 +121,4 @@ def test_scale_parsing():
     assert Scale.parse("national").local_authorities == 153
     assert Scale.parse("national").plans_per_area * 153 >= 640_000
     assert Scale.parse("kirklees").plans_per_area == 5000
+

@@ -179,8 +179,7 @@ def test_every_version_reaches_the_family_and_every_involved_professional(area, 
     from django.core import mail
     from django.test import override_settings
 
-    from sendhub.messaging.models import Notification
-    from sendhub.plans.models import PlanDelivery
+    from sendhub.messaging.models import Delivery, Notification
 
     f.InvolvementFactory(child=area.sibling, professional=area.users["therapist"], organisation=area.provider)
     cw = client_for(area.users["caseworker"])
@@ -188,7 +187,7 @@ def test_every_version_reaches_the_family_and_every_involved_professional(area, 
     with override_settings(TASKS=IMMEDIATE_TASKS), django_capture_on_commit_callbacks(execute=True):
         issue(cw, case, "draft", TODAY)
     version = PlanVersion.objects.get()
-    got = {d.recipient for d in PlanDelivery.objects.filter(version=version)}
+    got = {d.recipient for d in Delivery.objects.filter(version=version)}
     assert {area.users["parent"], area.users["therapist"]} <= got
     assert area.users["other_parent"] not in got and area.users["senco"] not in got
     assert Notification.objects.filter(recipient=area.users["therapist"], email_state="sent").count() == 1
@@ -202,13 +201,13 @@ def test_every_version_reaches_the_family_and_every_involved_professional(area, 
     assert [d.version for d in listed.context["deliveries"]] == [version]
     therapist.get(reverse("plans:version", kwargs={"pk": version.pk}))
     therapist.post(reverse("plans:version", kwargs={"pk": version.pk}), {"action": "acknowledge"})
-    delivery = PlanDelivery.objects.get(version=version, recipient=area.users["therapist"])
+    delivery = Delivery.objects.get(version=version, recipient=area.users["therapist"])
     assert delivery.opened_at and delivery.acknowledged_at
 
 
 def test_a_young_persons_choice_keeps_the_plan_from_parents(area, client_for, case):
+    from sendhub.messaging.models import Delivery
     from sendhub.people.models import SharingConsent
-    from sendhub.plans.models import PlanDelivery
 
     child = area.sibling
     child.date_of_birth = TODAY.replace(year=TODAY.year - 17, day=1)  # the 1st exists in every month
@@ -218,7 +217,7 @@ def test_a_young_persons_choice_keeps_the_plan_from_parents(area, client_for, ca
     cw = client_for(area.users["caseworker"])
     write(cw, case, "A", "My views")
     issue(cw, case, "draft", TODAY)
-    got = {d.recipient for d in PlanDelivery.objects.all()}
+    got = {d.recipient for d in Delivery.objects.all()}
     assert area.users["young_person"] in got and area.users["parent"] not in got
 
 

@@ -29,7 +29,7 @@ def proposed_amendments_for(child):
     save_section(actor=caseworker, case=review, section="F", text=draft.text + "\nWeekly speech therapy.",
                  expected_version=draft.version)
     return issue_version(actor=caseworker, case=AnnualReview.objects.get(pk=review.pk), kind=VersionKind.PROPOSED,
-                         issued_on=today)
+                         issued_on=today, confirmed_unreachable=True)  # a demo parent may have no way recorded
 
 
 def fits(page, width: int = 320) -> bool:

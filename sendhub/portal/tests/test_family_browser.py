@@ -41,7 +41,8 @@ def test_parent_goes_from_the_home_card_to_the_draft_plan(page, live_server, che
     record_event(actor=caseworker, case=assessment, type="decision_to_assess", date=today - timedelta(days=80))
     record_event(actor=caseworker, case=assessment, type="decision_to_issue_plan", date=today - timedelta(days=20))
     save_section(actor=caseworker, case=assessment, section="F", text="Weekly speech therapy.", expected_version=0)
-    draft = issue_version(actor=caseworker, case=assessment, kind=VersionKind.DRAFT, issued_on=today - timedelta(days=2))
+    draft = issue_version(actor=caseworker, case=assessment, kind=VersionKind.DRAFT, issued_on=today - timedelta(days=2),
+                          confirmed_unreachable=True)  # a demo parent may have no way recorded
     last = by_day(comment_last_day(draft))
 
     page.goto(f"{live_server.url}/account/sign-in")

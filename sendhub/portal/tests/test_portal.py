@@ -125,6 +125,7 @@ NOT_CHILD_SCOPED = {
     "accounts:remove-passkey",  # a passkey's id: someone else's is 'not found' (accounts/tests/test_passkeys.py)
     "manage:staff-member", "manage:staff-action", "manage:staff-invitation-resend",  # staff accounts (accounts tests)
     "accounts:invitation", "accounts:password-reset-confirm",  # a link's secret, not a record's id
+    "sen2:download",  # a file format (the team manager's own council's return; sen2/tests)
 }
 
 
@@ -184,6 +185,9 @@ def urls_for(area, records) -> dict[str, str]:
         "quality:audit": reverse("quality:audit", args=[r["audit"].pk]),
         "quality:family-view": reverse("quality:family-view", args=[r["audit"].pk]),
         "quality:start": reverse("quality:start", args=[r["version"].pk]),
+        "messaging:routes": reverse("messaging:routes", args=[child.pk, child.family_members.first().pk]),
+        "messaging:young-person-routes": reverse("messaging:young-person-routes", args=[child.pk]),
+        "messaging:pack": reverse("messaging:pack", args=[1]),  # a delivery on a council's post tray
     }
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from sendhub.clock.cases import deadline_rows
 from sendhub.clock.services import open_review
 from sendhub.messaging.models import Notification
-from sendhub.plans.models import PlanDelivery, PlanVersion, VersionKind
+from sendhub.messaging.models import Delivery
+from sendhub.plans.models import PlanVersion, VersionKind
 from sendhub.plans.services import issue_version, save_section, drafts_for
 from sendhub.reviews import services
 from sendhub.reviews.models import AnnualReview, EarlyReviewRequest, ReviewContribution, ReviewInvitation
@@ -126,7 +127,7 @@ def test_a_review_from_invitation_to_an_amended_plan_that_reaches_every_professi
         issue_version(actor=caseworker, case=review, kind=VersionKind.AMENDED, issued_on=TODAY)
     amended = issue_version(actor=caseworker, case=review, kind=VersionKind.AMENDED, issued_on=TODAY,
                             family_agreed_early=True)
-    assert set(PlanDelivery.objects.filter(version=amended).values_list("recipient", flat=True)) >= {
+    assert set(Delivery.objects.filter(version=amended).values_list("recipient", flat=True)) >= {
         parent.pk, therapist.pk, caseworker.pk}
     review.refresh_from_db()
     assert review.closed_on == TODAY and review.outcome == "amend"

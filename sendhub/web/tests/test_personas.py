@@ -28,6 +28,13 @@ def demo_area(transactional_db):
         call_command("demo", "--scale", "80", "--seed", "7", "--quiet")
 
 
+def confirm_if_someone_cannot_be_reached(page) -> None:
+    """Demo families include a few with no way to reach them: the caseworker is warned and confirms."""
+    confirm = page.get_by_label("I know the people listed as having no way to reach them")
+    if confirm.count():
+        confirm.check()
+
+
 def sign_in(page, live_server, role: str) -> None:
     email = demo_email(role)
     page.goto(f"{live_server.url}/account/sign-in")
@@ -358,6 +365,7 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
         caseworker.get_by_role("button", name="Save section").click()
     caseworker.get_by_label(re.compile("^The draft plan")).check()
     fill_today(caseworker)
+    confirm_if_someone_cannot_be_reached(caseworker)
     caseworker.get_by_role("button", name="Issue").click()
     check_accessibility(caseworker, "draft plan")
 
@@ -378,11 +386,13 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
     caseworker.get_by_role("button", name="Save section").click()
     caseworker.get_by_role("radio", name="The final plan").check()
     fill_today(caseworker)
+    confirm_if_someone_cannot_be_reached(caseworker)
     caseworker.get_by_role("button", name="Issue").click()
     assert "The final plan can be issued from" in caseworker.locator(".govuk-error-summary").inner_text()
     caseworker.get_by_role("radio", name="The final plan").check()
     fill_today(caseworker)
     caseworker.get_by_label(re.compile("The family have agreed")).check()
+    confirm_if_someone_cannot_be_reached(caseworker)
     caseworker.get_by_role("button", name="Issue").click()
     assert "Final plan issued as version 2" in caseworker.locator(".govuk-notification-banner").inner_text()
     assert "Not opened" in caseworker.get_by_test_id("deliveries").inner_text()
