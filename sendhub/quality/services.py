@@ -220,10 +220,18 @@ def ask_family_view(*, actor, audit: Audit, request=None) -> Audit:
     return audit
 
 
-def give_family_view(*, actor, audit: Audit, text: str, request=None) -> Audit:
+def may_give_family_view(user, audit: Audit) -> bool:
+    """Only the child's own family or the young person give the family's view: staff who can see the child
+    cannot write it for them (deny by default)."""
+    from sendhub.accounts.models import Role
     from sendhub.people.selectors import children_visible_to
 
-    if audit.family_view_asked_at is None or not children_visible_to(actor).filter(pk=audit.version.child_id).exists():
+    return (audit.family_view_asked_at is not None and getattr(user, "role", None) in {Role.FAMILY, Role.YOUNG_PERSON}
+            and children_visible_to(user).filter(pk=audit.version.child_id).exists())
+
+
+def give_family_view(*, actor, audit: Audit, text: str, request=None) -> Audit:
+    if not may_give_family_view(actor, audit):
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": "Enter your view of the plan"})

@@ -167,10 +167,8 @@ def audit_detail(request, pk: int):
 
 @login_required
 def family_view(request, pk: int):
-    from sendhub.people.selectors import children_visible_to
-
     audit = Audit.objects.filter(pk=pk, family_view_asked_at__isnull=False).select_related("version__child").first()
-    if audit is None or not children_visible_to(request.user).filter(pk=audit.version.child_id).exists():
+    if audit is None or not services.may_give_family_view(request.user, audit):
         record_denied(request=request, object_type=Audit._meta.label, object_id=str(pk))
         raise Http404("No request found")
     record_view(request=request, child=audit.version.child, obj=audit, summary="Opened the request for their view of the plan")

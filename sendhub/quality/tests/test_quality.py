@@ -182,6 +182,10 @@ def test_the_family_give_their_view(area, client_for):
     audit.refresh_from_db()
     assert audit.family_view == "Section F is clear now."
     assert client_for(area.users["other_parent"]).get(url).status_code == 404
+    for staff in ("caseworker", "senco", "therapist", "qa_officer"):  # they see the child, but it is not their view
+        assert client_for(area.users[staff]).post(url, {"text": f"Written by the {staff}"}).status_code == 404, staff
+    audit.refresh_from_db()
+    assert audit.family_view == "Section F is clear now."
 
 
 def test_council_switches_a_check_off_and_adds_watch_words(area, client_for, django_capture_on_commit_callbacks):
