@@ -86,11 +86,12 @@ def _codes(person: Node, header: Node):
             if not value:
                 continue
             if f.kind == spec.CODE and f.codes and value not in f.codes:
-                yield "codes", f"{module.title}: {f.xml} {value!r} is not one of {', '.join(f.codes)}"
+                yield "codes", (f"{module.title}: {f.label or f.xml} is '{value}', which is not a code the return "
+                                f"allows ({', '.join(f.codes)})")
             if f.kind == spec.DATE and _day(value) is None:
-                yield "codes", f"{module.title}: {f.xml} {value!r} is not a date (YYYY-MM-DD)"
+                yield "codes", f"{module.title}: {f.label or f.xml} is '{value}', which is not a date like 2026-01-15"
             if f.kind == spec.NUMBER and not value.isdigit():
-                yield "codes", f"{module.title}: {f.xml} {value!r} is not a whole number"
+                yield "codes", f"{module.title}: {f.label or f.xml} is '{value}', which is not a whole number"
 
 
 @rule("required", "Each person has a name and date of birth",
@@ -147,19 +148,25 @@ def _order(person: Node, header: Node):
                     yield "order", f"plan started {_long(plan.get('startdate'))}, before the request was received"
 
 
+def _outcome(code: str | None) -> str:
+    """An outcome code in words, with the code the return uses: "yes (Y)"."""
+    return f"{spec.OUTCOME_LABELS.get(code or '', 'not given')} ({code})" if code else "not given"
+
+
 @rule("outcome_dates", "Every decision has its date",
       "A decision (yes, no or withdrawn) is counted in the year of its date; without one it cannot be counted.")
 def _outcome_dates(person: Node, header: Node):
     for req in person.kids("requests"):
         if req.get("requestoutcome") in {"Y", "N", "W"} and not req.get("requestoutcomedate"):
-            yield "outcome_dates", f"request outcome {req.get('requestoutcome')} has no date"
+            yield "outcome_dates", f"the request's decision ({_outcome(req.get('requestoutcome'))}) has no date"
         if req.get("requestoutcome") == "A" and req.get("requestoutcomedate"):
-            yield "outcome_dates", "request has a decision date but its outcome says no decision yet (A)"
+            yield "outcome_dates", "the request has a decision date but its outcome says no decision has been made yet"
         if not req.get("receiveddate") and req.get("requestoutcome") != "H":
             yield "outcome_dates", "request has no date received"
         for assessment in req.kids("assessment"):
             if assessment.get("assessmentoutcome") in {"Y", "N", "W"} and not assessment.get("assessmentoutcomedate"):
-                yield "outcome_dates", f"assessment outcome {assessment.get('assessmentoutcome')} has no date"
+                yield "outcome_dates", (f"the assessment's outcome ({_outcome(assessment.get('assessmentoutcome'))}) "
+                                        "has no date")
             for plan in assessment.kids("namedplan"):
                 if plan.get("ceasedate") and not plan.get("ceasereason"):
                     yield "outcome_dates", f"plan ceased {_long(plan.get('ceasedate'))} without a cease reason (1 to 9)"
@@ -175,7 +182,8 @@ def _assessment_missing(person: Node, header: Node):
             yield "assessment_missing", (f"decided to assess on {_long(req.get('requestoutcomedate'))} but no "
                                          "assessment is recorded")
         if req.get("requestoutcome") in {"N", "W", "A"} and req.kids("assessment"):
-            yield "assessment_missing", (f"request outcome {req.get('requestoutcome')} but an assessment is recorded")
+            yield "assessment_missing", (f"the request's decision is '{_outcome(req.get('requestoutcome'))}' but an "
+                                         "assessment is recorded")
         for assessment in req.kids("assessment"):
             if assessment.get("assessmentoutcome") == "Y" and not assessment.kids("namedplan"):
                 yield "assessment_missing", "assessment says a plan was issued but no plan is recorded"

@@ -85,5 +85,5 @@ def test_the_header_and_numbers_are_checked_too():
                                     Node("placementdetail", {"urn": "12a", "placementrank": "1"}),
                                     Node("senneed", {"sentype": "ASD", "sentyperank": "1"})])])], where="Person[1]"))
     assert [p.line() for p in checks.check(header)] == [
-        "The return: Header: ReferenceDate '15/01/2026' is not a date (YYYY-MM-DD) (Header)",
-        "Oli Ode (born 2 February 2010): Current placement: URN '12a' is not a whole number (Person[1])"]
+        "The return: Header: census date is '15/01/2026', which is not a date like 2026-01-15 (Header)",
+        "Oli Ode (born 2 February 2010): Current placement: URN is '12a', which is not a whole number (Person[1])"]

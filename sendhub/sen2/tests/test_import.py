@@ -96,8 +96,8 @@ def test_a_file_with_any_problem_imports_nothing_and_says_each_line():
     report = load(xml)
     assert not report.ok and Child.objects.count() == people and not Organisation.objects.filter(code="884").exists()
     assert report.lines()[0] == "Nothing was imported from return.xml: 2 problem(s) to put right first."
-    assert "Cara Cole (born 20 January 2017): Request for an EHC needs assessment: RequestOutcome 'Q' is not one of " \
-           "Y, N, A, W, H (Person[3])" in report.lines()
+    assert "Cara Cole (born 20 January 2017): Request for an EHC needs assessment: RequestOutcome is 'Q', which is not " \
+           "a code the return allows (Y, N, A, W, H) (Person[3])" in report.lines()
     assert "Eve Eden (born 1 June 2000): plan ceased 31 July 2025 without a cease reason (1 to 9) (Person[5])" \
         in report.lines()
     # the same people into the council that already has them: refused, not doubled
