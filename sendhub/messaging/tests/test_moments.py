@@ -84,7 +84,8 @@ def walk_steps(area, case):
             plans.save_section(actor=u["caseworker"], case=case["assessment"], section="F",
                                text="Weekly speech and language therapy", expected_version=drafts["F"].version)
             case[kind] = plans.issue_version(actor=u["caseworker"], case=case["assessment"], kind=kind,
-                                             issued_on=TODAY, family_agreed_early=kind == VersionKind.FINAL)
+                                             issued_on=TODAY, family_agreed_early=kind == VersionKind.FINAL,
+                                             named_setting=area.school if kind == VersionKind.FINAL else None)
         return run
 
     def comment():
@@ -110,15 +111,57 @@ def walk_steps(area, case):
         ("family comment", comment, {"caseworker": "A comment from the family"}),
         ("family asks for a school", ask_for_school, {"caseworker": "asked for a school or college"}),
         ("final plan issued", issue(VersionKind.FINAL),
-         {"parent": "Final plan issued", "therapist": "Final plan issued", "caseworker": "Final plan issued"}),
+         {"parent": "Final plan issued", "therapist": "Final plan issued", "caseworker": "Final plan issued",
+          "senco": "Final plan issued"}),  # the school named in the plan
     ]
 
 
+# What each step of the walk writes and sends besides messages: the letter (its template) and each delivery
+# as (recipient, route, state). The mother has no account and is reached by post; the school is named in the
+# final plan. Steps not listed write no letter and send nothing.
+WALK_LETTERS = {
+    "request received (no caseworker yet)": ("request-acknowledgement", {
+        ("Pat Parent", "portal", "in_account"), ("Jane Archer", "post", "waiting_post")}),
+    "decision to assess": ("decision-to-assess", {
+        ("Pat Parent", "portal", "in_account"), ("Jane Archer", "post", "waiting_post")}),
+    "draft plan issued": ("draft-plan", {
+        ("Pat Parent", "portal", "in_account"), ("Jane Archer", "post", "waiting_post"),
+        ("Theo Therapist", "portal", "in_account"), ("Casey Caseworker", "portal", "in_account")}),
+    "final plan issued": ("final-plan", {
+        ("Pat Parent", "portal", "in_account"), ("Jane Archer", "post", "waiting_post"),
+        ("Theo Therapist", "portal", "in_account"), ("Casey Caseworker", "portal", "in_account"),
+        ("the named school", "portal", "in_account")}),  # to the school, whose SENCOs find it in "Plans sent to you"
+}
+
+
+def sent_since(letter_id: int, delivery_id: int) -> tuple[list[str], set]:
+    from sendhub.letters.models import Letter
+
+    from sendhub.messaging.models import Delivery
+
+    letters = list(Letter.objects.filter(pk__gt=letter_id).values_list("template_key", flat=True))
+    deliveries = {(d.recipient_name, d.route, d.state) for d in Delivery.objects.filter(pk__gt=delivery_id)}
+    return letters, deliveries
+
+
 def test_one_case_from_request_to_final_plan_tells_each_person_what_they_need(area):
+    from sendhub.letters.models import Letter
+    from sendhub.messaging.models import Delivery
+
     case: dict = {}
     child = area.child
+    u = area.users
+    for key, name in (("parent", "Pat Parent"), ("therapist", "Theo Therapist"), ("caseworker", "Casey Caseworker"),
+                      ("senco", "Sam Senco")):
+        u[key].full_name = name
+        u[key].save(update_fields=["full_name"])
+    child.family_members.filter(user=u["parent"]).update(full_name="Pat Parent")
+    f.FamilyMemberFactory(child=child, user=None, full_name="Jane Archer", relationship="mother", by_portal=False,
+                          by_post=True, address="1 Mill Lane\nCalderbrook", postcode="HD1 1AA")
     for step, action, expected in walk_steps(area, case):
         since = last_id()
+        letter_id = Letter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        delivery_id = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         action()
         got = told(since)
         want = {area.users[key].pk: words for key, words in expected.items()}
@@ -126,6 +169,12 @@ def test_one_case_from_request_to_final_plan_tells_each_person_what_they_need(ar
         assert set(got) == set(want), f"{step}: told {sorted(names.get(pk, pk) for pk in got)}"
         for pk, words in want.items():
             assert words in got[pk], f"{step}: {names[pk]} got {got[pk]!r}"
+        letters, deliveries = sent_since(letter_id, delivery_id)
+        key, expected_deliveries = WALK_LETTERS.get(step, (None, set()))
+        assert letters == ([key] if key else []), f"{step}: letters {letters}"
+        expected_deliveries = {(area.school.name if who == "the named school" else who, route, state)
+                               for who, route, state in expected_deliveries}
+        assert deliveries == expected_deliveries, f"{step}: delivered {sorted(deliveries)}"
     assert case["comment"].told == f"{area.users['caseworker'].full_name}, your caseworker"
     # every message is about the child, names them in the app and never by email
     notes = Notification.objects.all()
