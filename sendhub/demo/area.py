@@ -203,10 +203,11 @@ class DemoArea:
         self._involvements(la, community, mental_health, social_care, plan_children, staff, send_team, ep_team,
                            therapy_teams, with_demo_accounts, assessed)
         add_review_details(la, staff, seed=int(la_code) + 1, today=self.today)
-        add_deliveries(la, seed=int(la_code) + 4, today=self.today, posted_by=staff["demo"].get(Role.BUSINESS_SUPPORT))
         add_local_offer(la, seed=int(la_code) + 2, today=self.today, count=320 if with_demo_accounts else 0)
         add_dashboard_details(la, seed=int(la_code) + 3, today=self.today)
         add_quality_details(la, seed=int(la_code) + 4, today=self.today)
+        # after every version exists, the amended plans the quality details add among them
+        add_deliveries(la, seed=int(la_code) + 4, today=self.today, posted_by=staff["demo"].get(Role.BUSINESS_SUPPORT))
         return {"local_authorities": 1, "schools": len(schools), "children": len(children), "plans": plans,
                 "assessments": assessments, "referrals": len(referrals), "waiting": waiting}
 

@@ -81,8 +81,7 @@ def plan_text(child: Child, today: date, n: int) -> dict[str, str]:
 def _amended_versions(la, rng: random.Random, today: date) -> None:
     """Amended plans for a few reviews the council decided to amend: half change the plan, half leave it unchanged."""
     from sendhub.clock.models import StatutoryEvent
-    from sendhub.plans.models import PlanDelivery, PlanVersion, VersionKind
-    from sendhub.plans.services import recipients_of
+    from sendhub.plans.models import PlanVersion, VersionKind
 
     decisions = list(StatutoryEvent.objects.filter(type="amendment_notice_sent", review__plan__child__local_authority=la,
                                                    date__lte=today - timedelta(days=16))
@@ -101,13 +100,12 @@ def _amended_versions(la, rng: random.Random, today: date) -> None:
                              "lunchtime club once a week.").strip()
         rows.append(PlanVersion(child=child, number=before.number + 1, kind=VersionKind.AMENDED, review=notice.review,
                                 sections=sections, issued_on=notice.date + timedelta(days=rng.randint(16, 40)),
-                                issued_by=before.issued_by))
+                                issued_by=before.issued_by, named_setting_id=before.named_setting_id))
     rows = [row for row in rows if row.issued_on <= today]
     PlanVersion.objects.bulk_create(rows)
     StatutoryEvent.objects.bulk_create([StatutoryEvent(review=v.review, type="amended_plan_issued", date=v.issued_on)
                                         for v in rows])
-    PlanDelivery.objects.bulk_create([PlanDelivery(version=v, recipient=person, why=why)
-                                      for v in rows for person, why in recipients_of(v.child)], ignore_conflicts=True)
+    # their deliveries are made with every other version's (demo.deliveries.add_deliveries, after this)
 
 
 def _advice_not_used(la, today: date) -> None:

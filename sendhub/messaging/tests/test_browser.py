@@ -19,6 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+def fits_320(page, name: str) -> None:
+    """The page reflows at 320 CSS px (WCAG 1.4.10): nothing scrolls sideways but a table in its own wrapper."""
+    page.set_viewport_size({"width": 320, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert width <= 320, f"{name} is {width} px wide at 320 px"
+
+
 def fill_date(page, field: str, day) -> None:
     page.locator(f"#id_{field}-day").fill(str(day.day))
     page.locator(f"#id_{field}-month").fill(str(day.month))
@@ -74,6 +82,7 @@ def test_a_draft_plan_reaches_each_parent_by_their_route(browser, live_server, c
         "draft plan. Add how to reach them before issuing.")
     expect(council.get_by_test_id("planned-recipients")).to_contain_text("By email to tom.archer@family.example.org")
     check_accessibility(council, "issue page with a warning")
+    fits_320(council, "issue page with a warning")
 
     # Issuing anyway without confirming is refused; she is given a postal address instead.
     council.get_by_label("The draft plan, to the family for their 15 days").check()
@@ -82,6 +91,7 @@ def test_a_draft_plan_reaches_each_parent_by_their_route(browser, live_server, c
     expect(council.locator(".govuk-error-summary")).to_contain_text("Add how to reach Jane Archer")
     council.get_by_role("link", name="Add how to reach Jane Archer", exact=True).click()
     check_accessibility(council, "how a family member is reached")
+    fits_320(council, "how a family member is reached")
     council.get_by_label("In their account on this service").uncheck()
     council.get_by_label("By post").check()
     council.get_by_label("Postal address").fill("12 Mill Lane\nCalderbrook")
@@ -115,6 +125,7 @@ def test_a_draft_plan_reaches_each_parent_by_their_route(browser, live_server, c
     expect(row).to_contain_text("XX1 2AB")
     expect(row).to_contain_text("Large print")
     check_accessibility(support, "post tray")
+    fits_320(support, "post tray")
     pack = support.request.get(live_server.url + row.get_by_role("link", name="Print the pack").get_attribute("href"))
     assert pack.ok and pack.body()[:4] == b"%PDF"
     row.get_by_role("button", name="Mark posted").click()
