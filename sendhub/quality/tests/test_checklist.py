@@ -111,8 +111,13 @@ def test_health_need_without_health_provision_fails_and_a_reason_passes():
     assert problems("needs_have_provision", facts(sections={"C": "No health needs.", "G": ""})) == []
 
 
-def test_social_care_need_without_provision_fails():
+def test_social_care_need_without_provision_fails_and_provision_or_a_reason_passes():
     assert problems("needs_have_provision", facts(sections={"H2": "", "H1": ""}))[0].section == "H2"
+    short_breaks = "Short breaks: one overnight stay a month at Willow House, arranged by the disabled children's team."
+    assert problems("needs_have_provision", facts(sections={"H1": "", "H2": short_breaks})) == []
+    assert problems("needs_have_provision", facts(sections={"H1": short_breaks, "H2": ""})) == []
+    reason = "No social care provision is needed because the family's needs are met by universal services."
+    assert problems("needs_have_provision", facts(sections={"H1": "", "H2": reason})) == []
 
 
 @pytest.mark.parametrize("e", [
