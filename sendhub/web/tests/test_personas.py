@@ -278,7 +278,7 @@ def test_advice_from_a_therapist(page, live_server, check_accessibility, demo_ar
 
     therapist = browser.new_context().new_page()
     sign_in(therapist, live_server, Role.HEALTH_PROFESSIONAL)
-    therapist.get_by_role("link", name="Advice asked of you").click()
+    therapist.get_by_role("link", name="Advice asked of you", exact=True).click()
     check_accessibility(therapist, "advice workspace")
     therapist.get_by_test_id("advice-waiting").get_by_role("link", name=assessment.child.full_name).click()
     check_accessibility(therapist, "give advice")
@@ -342,7 +342,7 @@ def test_one_case_end_to_end_through_the_roles(page, live_server, check_accessib
                             (Role.SOCIAL_CARE, "Short breaks: one weekend a month")):
         professional = browser.new_context().new_page()
         sign_in(professional, live_server, role)
-        professional.get_by_role("link", name="Advice asked of you").click()
+        professional.get_by_role("link", name="Advice asked of you", exact=True).click()
         professional.get_by_test_id("advice-waiting").get_by_role("link", name=child.full_name).click()
         professional.get_by_label("The child's needs").fill("Needs described by the professional.")
         professional.get_by_label("Provision the child needs").fill(provision)
