@@ -126,9 +126,26 @@ def edit_section(request, kind: str, pk: int, code: str):
         "preparing_for_adulthood": code == "E" and child_of(case).year_group() >= 9})
 
 
+def _child_of_plans_or_404(request, child_pk: int, *, audit_summary: str):
+    """The child whose plan versions this person may read: a child they may see, or, for a SENCO whose school is
+    named in the plan, the child of the versions sent to the school (and only those versions are then listed).
+    Anyone else gets not found, audited as for the child's record."""
+    sent = visible_versions(request.user).filter(child_id=child_pk).select_related("child").first()
+    if sent is not None and not child_is_visible(request.user, child_pk):
+        record_view(request=request, child=sent.child, summary=audit_summary)
+        return sent.child
+    return get_child_or_404(request, child_pk, audit_summary=audit_summary)
+
+
+def child_is_visible(user, child_pk: int) -> bool:
+    from sendhub.people.selectors import children_visible_to
+
+    return children_visible_to(user).filter(pk=child_pk).exists()
+
+
 @login_required
 def version_list(request, child_pk: int):
-    child = get_child_or_404(request, child_pk, audit_summary="Looked at the plan's versions")
+    child = _child_of_plans_or_404(request, child_pk, audit_summary="Looked at the plan's versions")
     versions = list(visible_versions(request.user).filter(child=child).select_related("issued_by"))
     return render(request, "plans/versions.html", {"child": child, "versions": versions})
 
@@ -216,7 +233,7 @@ def plans_naming_me(request):
 
 @login_required
 def compare_versions(request, child_pk: int):
-    child = get_child_or_404(request, child_pk, audit_summary="Compared versions of the plan")
+    child = _child_of_plans_or_404(request, child_pk, audit_summary="Compared versions of the plan")
     versions = {v.number: v for v in visible_versions(request.user).filter(child=child)}
     try:
         old, new = versions[int(request.GET.get("a", ""))], versions[int(request.GET.get("b", ""))]

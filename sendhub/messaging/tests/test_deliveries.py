@@ -164,6 +164,16 @@ def test_named_school_and_its_senco_receive_the_final_plan(area, client_for):
     assert [d.version for d in senco.get(reverse("plans:mine")).context["deliveries"]] == [version]
     assert senco.get(reverse("plans:version", kwargs={"pk": version.pk})).status_code == 200
     assert Delivery.objects.get(version=version, organisation=area.school).state == "opened"
+    # the plan's other pages open too, showing only what was sent to the school; the child's record does not
+    amended = PlanVersion.objects.create(child=area.other_child, number=2, kind="amended", sections={"I": "Oak Lane"},
+                                         issued_on=TODAY, issued_by=area.users["caseworker"], named_setting=area.school)
+    deliver(child=area.other_child, version=amended, actor=area.users["caseworker"])
+    listed = senco.get(reverse("plans:versions", args=[area.other_child.pk]))
+    assert listed.status_code == 200 and list(listed.context["versions"]) == [amended, version]
+    compared = senco.get(reverse("plans:compare", args=[area.other_child.pk]) + "?a=1&b=2")
+    assert compared.status_code == 200 and "Lane" in compared.content.decode()  # what changed in section I
+    assert senco.get(reverse("plans:versions", args=[area.far_child.pk])).status_code == 404
+    assert senco.get(reverse("web:child", args=[area.other_child.pk])).status_code == 404
 
 
 @override_settings(TASKS=IMMEDIATE, NOTIFY_LETTER_API_KEY="test-key")
