@@ -47,7 +47,7 @@ def test_clean_return_has_no_problems_and_each_planted_mistake_is_found():
 
 def test_mistakes_in_the_record_are_found_with_a_link_to_the_child():
     la = casebook.build()
-    Child.objects.filter(given_name="Ava").update(postcode="NOT A CODE")
+    Child.objects.filter(given_name="Ava").update(postcode="NOPE 123")
     Child.objects.filter(given_name="Ben").update(upn="A12345678901")  # 12 characters
     Child.objects.filter(given_name="Ivy").update(setting=None)  # active plan, no placement
     cara = Child.objects.get(given_name="Cara")
