@@ -51,9 +51,9 @@ def test_mistakes_in_the_record_are_found_with_a_link_to_the_child():
     Child.objects.filter(given_name="Ben").update(upn="A12345678901")  # 12 characters
     Child.objects.filter(given_name="Ivy").update(setting=None)  # active plan, no placement
     cara = Child.objects.get(given_name="Cara")
-    Child.objects.create(given_name="Cara", family_name="Cole", date_of_birth=cara.date_of_birth, local_authority=la)
-    EHCNeedsAssessment.objects.create(child=Child.objects.filter(given_name="Cara").last(),
-                                      request_received_on=date(2025, 9, 1), requested_by="parent")
+    twin = Child.objects.create(given_name="Cara", family_name="Cole", date_of_birth=cara.date_of_birth,
+                                local_authority=la)  # the same person entered twice, with a request of her own
+    EHCNeedsAssessment.objects.create(child=twin, request_received_on=date(2025, 9, 1), requested_by="parent")
     kit = Child.objects.create(given_name="Kit", family_name="Kay", date_of_birth=date(2014, 4, 4), local_authority=la,
                                sen_setting="OLA", primary_need="MLD")
     late = EHCNeedsAssessment.objects.create(child=kit, request_received_on=date(2025, 1, 6), requested_by="parent",
