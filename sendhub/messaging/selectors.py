@@ -62,9 +62,9 @@ def parents_may_receive(child) -> bool:
 
 
 def _account_sees(user, child) -> bool:
-    from sendhub.people.selectors import children_visible_to
+    from sendhub.people.rules import can_see_child
 
-    return bool(user and user.is_active and children_visible_to(user).filter(pk=child.pk).exists())
+    return bool(user and user.is_active and can_see_child(user, child))
 
 
 def family_recipients(child) -> list[Recipient]:

@@ -12,7 +12,7 @@ from sendhub.clock.rules import child_of
 from sendhub.clock.views import get_case_or_404
 from sendhub.messaging import moments
 from sendhub.messaging.models import Notification
-from sendhub.people.rules import is_caseworker_for_child
+from sendhub.people.rules import can_see_child, is_caseworker_for_child
 from sendhub.web.child_access import get_child_or_404
 from sendhub.web.forms import apply_service_errors
 
@@ -131,16 +131,10 @@ def _child_of_plans_or_404(request, child_pk: int, *, audit_summary: str):
     named in the plan, the child of the versions sent to the school (and only those versions are then listed).
     Anyone else gets not found, audited as for the child's record."""
     sent = visible_versions(request.user).filter(child_id=child_pk).select_related("child").first()
-    if sent is not None and not child_is_visible(request.user, child_pk):
+    if sent is not None and not can_see_child(request.user, sent.child):
         record_view(request=request, child=sent.child, summary=audit_summary)
         return sent.child
     return get_child_or_404(request, child_pk, audit_summary=audit_summary)
-
-
-def child_is_visible(user, child_pk: int) -> bool:
-    from sendhub.people.selectors import children_visible_to
-
-    return children_visible_to(user).filter(pk=child_pk).exists()
 
 
 @login_required

@@ -224,10 +224,10 @@ def may_give_family_view(user, audit: Audit) -> bool:
     """Only the child's own family or the young person give the family's view: staff who can see the child
     cannot write it for them (deny by default)."""
     from sendhub.accounts.models import Role
-    from sendhub.people.selectors import children_visible_to
+    from sendhub.people.rules import can_see_child
 
     return (audit.family_view_asked_at is not None and getattr(user, "role", None) in {Role.FAMILY, Role.YOUNG_PERSON}
-            and children_visible_to(user).filter(pk=audit.version.child_id).exists())
+            and can_see_child(user, audit.version.child))
 
 
 def give_family_view(*, actor, audit: Audit, text: str, request=None) -> Audit:
